@@ -1,0 +1,120 @@
+"""Command line: `python -m bot [run | console | db upgrade | content check]`.
+
+With no command it runs the bot when a token is set, and otherwise explains
+how to get one and offers the terminal console. Every command that talks to
+users applies migrations first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot import logs
+from bot.config import ConfigError, Settings, load_settings
+from bot.content import Content, ContentError, load_content
+
+CONSOLE_COMMAND = "python -m bot console"
+
+
+def _conversation(settings: Settings, content: Content):  # type: ignore[no-untyped-def]
+    from bot.conversation import Conversation
+    from bot.db.migrate import upgrade
+    from bot.db.store import open_store
+
+    upgrade(settings.database_url)
+    return Conversation(content, open_store(settings.database_url))
+
+
+def run(settings: Settings, content: Content) -> int:
+    """Long polling against Telegram (or TELEGRAM_BASE_URL)."""
+    from telegram import Update
+    from telegram.error import InvalidToken
+
+    from bot.telegram.app import build
+
+    if not settings.telegram_bot_token:
+        print(content.messages["no_token"].format(console_command=CONSOLE_COMMAND))
+        return 2
+    app = build(settings, _conversation(settings, content))
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(
+            "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather.", file=sys.stderr
+        )
+        return 2
+    return 0
+
+
+def console(settings: Settings, content: Content) -> int:
+    """The same conversation in this terminal."""
+    from bot.console import run_console
+
+    conversation = _conversation(settings, content)
+
+    async def talk() -> None:
+        try:
+            await run_console(conversation)
+        finally:
+            await conversation.store.close()
+
+    try:
+        asyncio.run(talk())
+    except KeyboardInterrupt:
+        print()
+    return 0
+
+
+def default(settings: Settings, content: Content) -> int:
+    """No command: run with a token; without one, explain and offer the console."""
+    if settings.telegram_bot_token:
+        return run(settings, content)
+    print(content.messages["no_token"].format(console_command=CONSOLE_COMMAND))
+    if not sys.stdin.isatty():
+        return 0
+    answer = input("\nOpen the console now? [Y/n] ").strip().lower()
+    return console(settings, content) if answer in ("", "y", "yes") else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot with long polling")
+    sub.add_parser("console", help="talk to the bot in this terminal")
+    db = sub.add_parser("db", help="database tasks")
+    db.add_argument("task", choices=["upgrade"])
+    check = sub.add_parser("content", help="content tasks")
+    check.add_argument("task", choices=["check"])
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"Configuration problem: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level)
+    try:
+        content = load_content(settings.content_dir)
+    except ContentError as exc:
+        print(f"Content problem: {exc}", file=sys.stderr)
+        return 1
+    if args.command == "content":
+        print(
+            f"Content OK: {len(content.steps)} questions, {len(content.guidance.sections)} "
+            f"guidance sections, {len(content.encouragements)} encouragements."
+        )
+        return 0
+    if args.command == "db":
+        from bot.db.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print("Database is at the latest revision.")
+        return 0
+    commands = {"run": run, "console": console, None: default}
+    return commands[args.command](settings, content)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Settings, read once from the environment and `.env`, validated, then passed down.
+
+Nothing else in the bot reads `os.environ`. The token is kept out of `repr`
+so a settings object in a traceback or a log line never shows it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import URL
+
+from bot.content import DEFAULT_CONTENT_DIR
+from bot.db import url as db_url
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; the message names it and says what is expected."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: URL
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    telegram_base_url: str = DEFAULT_BASE_URL
+    content_dir: Path = DEFAULT_CONTENT_DIR
+    checkin_poll_seconds: float = 30.0
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is not None and not _TOKEN.match(token):
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then "
+                "letters); copy it again from @BotFather"
+            )
+        try:
+            database_url = db_url.normalize(
+                get("DATABASE_URL") or db_url.default_url(Path(get("DATA_DIR") or "data"))
+            )
+        except db_url.DatabaseUrlError as exc:
+            raise ConfigError(str(exc)) from None
+        poll = get("CHECKIN_POLL_SECONDS") or "30"
+        try:
+            poll_seconds = float(poll)
+        except ValueError:
+            raise ConfigError(
+                f"CHECKIN_POLL_SECONDS must be a number of seconds, not {poll!r}"
+            ) from None
+        if not 0.1 <= poll_seconds <= 3600:
+            raise ConfigError("CHECKIN_POLL_SECONDS must be between 0.1 and 3600")
+        level = (get("LOG_LEVEL") or "INFO").upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+        return cls(
+            database_url=database_url,
+            telegram_bot_token=token,
+            telegram_base_url=get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,
+            content_dir=Path(get("CONTENT_DIR") or DEFAULT_CONTENT_DIR),
+            checkin_poll_seconds=poll_seconds,
+            log_level=level,
+        )
+
+
+def load_settings(dotenv_path: Path = Path(".env")) -> Settings:
+    """Settings from `.env` overlaid by the real environment (which wins)."""
+    from_file = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
+    return Settings.from_env({**from_file, **os.environ})

@@ -1,0 +1,67 @@
+"""Build the python-telegram-bot Application: handlers in order, commands, error handler.
+
+Registration order matters: the first matching handler in a group wins, so the
+private-chat handlers come first and a catch-all for groups last.
+"""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.telegram.errors import make_error_handler
+from bot.telegram.handlers import Handlers
+
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+"""New messages in a private chat; edits are deliberately left unanswered."""
+
+
+def build(
+    settings: Settings, conversation: Conversation, builder: ApplicationBuilder | None = None
+) -> Application:
+    """The Application for `conversation`; `builder` lets tests plug in an offline request."""
+    messages = conversation.content.messages
+
+    async def post_init(app: Application) -> None:
+        await app.bot.set_my_commands(
+            [BotCommand(name, text) for name, text in messages.commands.items()]
+        )
+
+    async def post_shutdown(app: Application) -> None:
+        await conversation.store.close()
+
+    builder = builder or ApplicationBuilder()
+    if settings.telegram_bot_token:
+        builder = builder.token(settings.telegram_bot_token)
+    app = (
+        builder.base_url(settings.telegram_base_url)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    h = Handlers(conversation)
+    app.add_handlers(
+        [
+            MessageHandler(PRIVATE & filters.COMMAND, h.command),
+            MessageHandler(PRIVATE & filters.TEXT, h.text),
+            MessageHandler(PRIVATE, h.other_message),
+            CallbackQueryHandler(h.button),
+            # Commands, mentions and replies to the bot; service messages get no answer.
+            MessageHandler(
+                ~filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT,
+                h.group_message,
+            ),
+            ChatMemberHandler(h.added_to_group, ChatMemberHandler.MY_CHAT_MEMBER),
+        ]
+    )
+    app.add_error_handler(make_error_handler(messages["error"]))
+    return app

@@ -1,0 +1,34 @@
+"""The error handler: log what failed without what she wrote, and never stop the bot."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+log = logging.getLogger(__name__)
+
+
+def describe(error: BaseException) -> str:
+    """The exception's type and stack, without its message (which may quote her text)."""
+    stack = "".join(traceback.format_tb(error.__traceback__))
+    return f"{type(error).__name__}\n{stack}".rstrip()
+
+
+def make_error_handler(apology: str):  # type: ignore[no-untyped-def]
+    """An error handler that logs safely and tells her, kindly, that her answers are safe."""
+
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed: %s", update_id, describe(context.error or Exception()))
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            try:
+                await context.bot.send_message(chat.id, apology)
+            except Exception as exc:  # the apology is best effort; the bot goes on
+                log.error("could not send the apology: %s", type(exc).__name__)
+
+    return on_error

@@ -1,0 +1,123 @@
+"""Handlers: turn Telegram updates into core inputs and the outcome back into messages.
+
+Each handler is named for what she did. None of them holds conversation logic;
+that is `bot.flow`, reached through `Conversation.handle`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.conversation import Conversation
+from bot.dialogue import Command, Input, Reply, Text
+from bot.flow import Outcome
+from bot.telegram import render
+
+log = logging.getLogger(__name__)
+
+
+def command_name(message: Message) -> str:
+    """`/Start@SomeBot payload` -> `start`."""
+    first = (message.text or "").split(maxsplit=1)[0]
+    return first[1:].split("@", 1)[0].lower()
+
+
+class Handlers:
+    """The callbacks registered with the Application, sharing one `Conversation`."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+        self.messages = conversation.content.messages
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """She sent a command (/start, /help, /cancel or one we do not know)."""
+        assert update.effective_message is not None
+        await self._run(update, context, Command(command_name(update.effective_message)))
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """She typed something."""
+        assert update.effective_message is not None
+        await self._run(update, context, Text(update.effective_message.text or ""))
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """She pressed an inline button."""
+        query = update.callback_query
+        assert query is not None
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            # Only a forged or inline-mode press gets here: we never put buttons in groups.
+            await query.answer(self.messages["group_refusal"], show_alert=True)
+            return
+        await query.answer()
+        event = render.decode(query.data)
+        if event is None:
+            await self._send(context, query.from_user.id, Reply(text=self.messages["stale_button"]))
+            return
+        await self._run(update, context, event, query)
+
+    async def other_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """She sent a sticker, photo, voice note or anything else that is not text."""
+        assert update.effective_chat is not None
+        await self._send(context, update.effective_chat.id, Reply(text=self.messages["non_text"]))
+
+    async def group_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Someone wrote to the bot in a group: this conversation is private."""
+        assert update.effective_chat is not None
+        await self._send(
+            context, update.effective_chat.id, Reply(text=self.messages["group_refusal"])
+        )
+
+    async def added_to_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Someone added the bot to a group or channel: say once that it only talks in private."""
+        member = update.my_chat_member
+        assert member is not None
+        joined = member.new_chat_member.status in ("member", "administrator")
+        if member.chat.type != "private" and joined:
+            await self._send(context, member.chat.id, Reply(text=self.messages["group_refusal"]))
+
+    async def _run(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        event: Input,
+        query: CallbackQuery | None = None,
+    ) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:  # the filters admit neither; be safe all the same
+            return
+        outcome = await self.conversation.handle(user.id, chat.id, event)
+        await self._show(context, chat.id, outcome, query)
+
+    async def _show(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        outcome: Outcome,
+        query: CallbackQuery | None,
+    ) -> None:
+        if query is not None and query.message is not None:
+            try:
+                if outcome.settle is not None:
+                    text = render.to_html(Reply(text=outcome.settle))[0]
+                    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+                elif outcome.refresh is not None:
+                    await query.edit_message_reply_markup(render.keyboard(outcome.refresh))
+            except BadRequest as exc:
+                # Too old to edit, or unchanged: the new messages below still go out.
+                log.info("could not edit a pressed message: %s", type(exc).__name__)
+        for reply in outcome.replies:
+            await self._send(context, chat_id, reply)
+
+    async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+        """Send one reply, split under 4096 characters; its buttons go on the last part."""
+        parts = render.to_html(reply)
+        for i, part in enumerate(parts):
+            markup = render.keyboard(reply) if i == len(parts) - 1 else None
+            await context.bot.send_message(
+                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
