@@ -1,0 +1,266 @@
+"""The Telegram adapter through `Application.process_update`, with an offline bot.
+
+As in python-telegram-bot's own tests: real `Update` objects, a request object
+that refuses the network, and assertions on what she would see in the chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.engine import URL
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.config import Settings
+from bot.content import Content
+from bot.conversation import Conversation
+from bot.db.store import open_store
+from bot.telegram.app import build
+from tests.offline import Chat, OfflineRequest
+
+
+async def start_app(
+    settings: Settings, content: Content, chat_from: OfflineRequest | None = None
+) -> tuple[Application, OfflineRequest]:
+    request = OfflineRequest(chat_from)
+    builder = ApplicationBuilder().request(request).get_updates_request(OfflineRequest())
+    app = build(settings, Conversation(content, open_store(settings.database_url)), builder)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    return app, request
+
+
+@pytest.fixture
+def settings(db_url: URL) -> Settings:
+    return Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
+
+
+@pytest.fixture
+async def her(settings: Settings, content: Content) -> AsyncIterator[Chat]:
+    app, request = await start_app(settings, content)
+    yield Chat(app, request)
+    await app.shutdown()
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)
+
+
+def label(content: Content, step: str, answer: str) -> str:
+    found = content.step(step)
+    assert found is not None
+    picked = found.answer(answer)
+    assert picked is not None
+    return picked.label
+
+
+async def answer_all(her: Chat, content: Content, **answers: str) -> None:
+    """Answer each single-choice step by its answer id; tactics are ticked, then Done."""
+    tactics = answers.pop("tactics", "")
+    for step in content.steps:
+        if step.multi:
+            for tactic in filter(None, tactics.split(",")):
+                await her.press(label(content, step.id, tactic))
+            await her.press(step.done_label)
+        else:
+            await her.press(label(content, step.id, answers[step.id]))
+
+
+PROFILE = {
+    "safety": "yes",
+    "how_said": "hurtful",
+    "cause": "big_fight",
+    "contact": "barely",
+    "firmness": "dead_set",
+}
+
+
+async def test_commands_are_registered_for_the_menu(her: Chat, content: Content) -> None:
+    [registered] = her.request.called("setMyCommands")
+    names = [c["command"] for c in registered["commands"]]
+    assert names == list(content.messages.commands)
+
+
+async def test_start_greets_her_and_asks_the_safety_question_with_buttons(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+
+    assert content.messages["welcome"] in her.texts()
+    assert her.last().plain == content.steps[0].question
+    assert her.last().labels == [a.label for a in content.steps[0].answers]
+
+
+async def test_a_whole_assessment_ends_in_guidance_for_her_situation(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    await answer_all(her, content, **PROFILE, tactics="begging,chasing")
+
+    seen = "\n".join(her.texts())
+    for case in ("volatile", "dead_set"):
+        section = next(s for s in content.guidance.sections if s.case == case)
+        assert section.title in seen
+    drifting = next(s for s in content.guidance.sections if s.case == "drifting")
+    assert drifting.title not in seen
+    assert content.guidance.avoid_picked_note in seen
+    assert all(len(m.plain) <= 4096 for m in her.visible())
+
+
+async def test_answered_questions_are_edited_in_place_without_buttons(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    question = her.last()
+    await her.press("Yes")
+
+    assert question.buttons == []
+    assert content.messages["answered"].format(
+        question=content.steps[0].question, answer="Yes"
+    ) == (question.plain)
+    assert her.last().plain == content.steps[1].question
+
+
+async def test_ticking_a_tactic_redraws_the_same_message(her: Chat, content: Content) -> None:
+    await her.send("/start")
+    for step in content.steps[:-1]:
+        await her.press(label(content, step.id, PROFILE[step.id]))
+    tactics = her.last()
+    first = content.steps[-1].answers[0].label
+
+    await her.press(first)
+
+    assert her.last() is tactics
+    assert content.messages["selected_mark"] + first in tactics.labels
+
+
+async def test_not_safe_shows_resources_before_the_next_question(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    await her.press("No")
+
+    resources = content.resources
+    seen = her.texts()
+    assert any(resources.intro in text for text in seen)
+    assert content.steps[1].question not in seen
+    assert her.last().labels == [content.messages["resources_continue"]]
+
+    await her.press(content.messages["resources_continue"])
+    assert her.last().plain == content.steps[1].question
+
+
+async def test_help_mid_way_lists_both_tactic_lists_and_keeps_her_place(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    await her.press("Yes")
+    await her.send("/help")
+
+    seen = "\n".join(her.texts())
+    for tactic in (*content.tactics.avoid, *content.tactics.embrace):
+        assert tactic.name in seen
+    assert her.last().plain == content.steps[1].question
+    await her.press(label(content, "how_said", "calm"))
+    assert her.last().plain == content.steps[2].question
+
+
+async def test_typing_instead_of_pressing_gets_a_kind_nudge_and_the_same_question(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    await her.send("I don't know what to say <b>&</b>")
+
+    assert her.texts()[-2] == content.messages["nudge_single"]
+    assert her.last().plain == content.steps[0].question
+
+
+async def test_restart_between_answers_keeps_her_place(
+    settings: Settings, content: Content
+) -> None:
+    app, request = await start_app(settings, content)
+    her = Chat(app, request)
+    await her.send("/start")
+    await her.press("Yes")
+    question = her.last()
+    await app.shutdown()
+    await app.post_shutdown(app)  # type: ignore[misc]
+
+    app, request = await start_app(settings, content, chat_from=request)
+    her = Chat(app, request)
+    await her.press(label(content, "how_said", "calm"), on=question)
+
+    assert her.last().plain == content.steps[2].question
+    await app.shutdown()
+    await app.post_shutdown(app)  # type: ignore[misc]
+
+
+async def test_start_mid_way_asks_before_throwing_answers_away(her: Chat, content: Content) -> None:
+    await her.send("/start")
+    await her.press("Yes")
+    await her.send("/start")
+
+    assert her.last().plain == content.messages["restart_confirm"]
+    await her.press(content.messages["restart_no"])
+    assert her.last().plain == content.steps[1].question
+
+
+async def test_cancel_stops_the_questions(her: Chat, content: Content) -> None:
+    await her.send("/start")
+    await her.press("Yes")
+    await her.send("/cancel")
+
+    assert her.last().plain == content.messages["cancelled"]
+    await her.send("hello?")
+    assert her.last().plain == content.messages["idle"]
+
+
+async def test_a_forged_button_changes_nothing(her: Chat, content: Content) -> None:
+    await her.send("/start")
+    question = her.last()
+    await her.press("Yes", on=question, data="c|firmness|dead_set")
+    await her.press("Yes", on=question, data="garbage")
+
+    assert content.messages["stale_button"] in her.texts()
+    await her.press("Yes", on=question)
+    assert her.last().plain == content.steps[1].question
+
+
+async def test_stickers_and_unknown_commands_get_a_gentle_answer(
+    her: Chat, content: Content
+) -> None:
+    await her.send_sticker()
+    assert her.last().plain == content.messages["non_text"]
+    await her.send("/frobnicate")
+    assert her.last().plain == content.messages["unknown_command"]
+
+
+async def test_a_group_gets_one_polite_line_and_no_questions(her: Chat, content: Content) -> None:
+    await her.send("/start", chat="group")
+
+    [sent] = her.request.called("sendMessage")
+    assert sent["text"] == content.messages["group_refusal"]
+    assert int(sent["chat_id"]) < 0
+
+
+async def test_edited_messages_are_left_alone(her: Chat) -> None:
+    await her.feed({"edited_message": her.message("changed my mind", edit_date=1)})
+
+    assert her.request.called("sendMessage") == []
+
+
+async def test_a_failing_update_is_logged_without_her_words_and_she_hears_back(
+    her: Chat, content: Content, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "my husband Tom said something awful"
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError(secret)
+
+    handlers = her.app.handlers[0]
+    monkeypatch.setattr(handlers[1], "callback", broken)  # the free-text handler
+    await her.send(secret)
+
+    assert her.last().plain == content.messages["error"]
+    assert "RuntimeError" in caplog.text
+    assert secret not in caplog.text
