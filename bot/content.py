@@ -454,6 +454,28 @@ def _resources(root: _Node) -> Resources:
     )
 
 
+def _check_placeholders(node: _Node, key: str, text: str) -> None:
+    """Every placeholder the code fills must be there, and nothing it cannot fill.
+
+    A stray brace would otherwise load fine and break her conversation at the
+    moment the text is shown.
+    """
+    wanted = PLACEHOLDERS.get(key, ())
+    if not wanted:
+        if "{" in text or "}" in text:
+            raise node.fail("has a brace; this text is shown as is and takes no placeholders")
+        return
+    for placeholder in wanted:
+        if placeholder not in text:
+            raise node.fail(f"must contain {placeholder}")
+    try:
+        text.format(**{p.strip("{}"): "" for p in wanted})
+    except (KeyError, IndexError, ValueError) as exc:
+        raise node.fail(
+            f"has a placeholder the bot cannot fill ({exc}); use only {wanted}"
+        ) from None
+
+
 def _messages(root: _Node) -> Messages:
     commands = {name: root.get("commands").text(name, limit=256) for name in COMMANDS}
     texts_node = root.get("texts")
@@ -462,9 +484,7 @@ def _messages(root: _Node) -> Messages:
         # selected_mark is a prefix like "✓ ": its trailing space matters.
         value = texts_node.get(key).value
         texts[key] = value if key == "selected_mark" else texts_node.text(key)
-        for placeholder in PLACEHOLDERS.get(key, ()):
-            if placeholder not in texts[key]:
-                raise texts_node.get(key).fail(f"must contain {placeholder}")
+        _check_placeholders(texts_node.get(key), key, str(texts[key]))
     return Messages(commands=commands, texts=texts)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import guidance, safety
-from bot.content import END, Content, Step
+from bot.content import END, Content, Step, normalize
 from bot.dialogue import (
     CONTINUE,
     DONE,
@@ -31,23 +31,33 @@ from bot.dialogue import (
     Reply,
 )
 
-RESOURCES, CONFIRM_RESTART = "resources", "restart"
-"""Holds: something she must answer before the current question comes back."""
-
 SHORT_LABEL = 12
 """Buttons whose labels are all this short share one row; longer ones get a row each."""
 
 
+def _ids(raw: Any) -> tuple[str, ...]:
+    """A stored list of ids, or nothing if what is stored is not one."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(item for item in raw if isinstance(item, str))
+
+
 @dataclass(frozen=True)
 class State:
-    """Where she is. Serialised to JSON by `to_dict`; read back by `from_dict`."""
+    """Where she is. Serialised to JSON by `to_dict`; read back by `from_dict`.
+
+    `paused`: the safety resources were shown and the questions wait for her
+    "continue". `confirming`: she sent /start mid-way and was asked whether to
+    start over; it sits on top of `paused`, so "keep going" returns to the pause.
+    """
 
     step: str | None = None
-    hold: str = ""
     answers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     selected: tuple[str, ...] = ()
     profile: Mapping[str, tuple[str, ...]] | None = None
     welcomed: bool = False
+    paused: bool = False
+    confirming: bool = False
 
     @property
     def mid_way(self) -> bool:
@@ -57,43 +67,43 @@ class State:
         return {
             "v": 1,
             "step": self.step,
-            "hold": self.hold,
             "answers": {k: list(v) for k, v in self.answers.items()},
             "selected": list(self.selected),
             "profile": {k: list(v) for k, v in self.profile.items()} if self.profile else None,
             "welcomed": self.welcomed,
+            "paused": self.paused,
+            "confirming": self.confirming,
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None, content: Content) -> State:
-        """Rebuild a stored state, dropping what the current content no longer knows.
+    def from_dict(cls, data: Any, content: Content) -> State:
+        """Rebuild a stored state, dropping whatever the current content does not know.
 
-        A coach may rename a step between her two answers; she then continues
-        from the start of the questions instead of being stuck.
+        A coach may rename a step between her two answers, and a damaged row
+        must never lock her out: she then starts the questions afresh.
         """
-        if not data:
+        if not isinstance(data, Mapping):
             return cls()
 
         def answers(raw: Any) -> dict[str, tuple[str, ...]]:
-            if not isinstance(raw, dict):
+            if not isinstance(raw, Mapping):
                 return {}
-            return {
-                k: tuple(str(a) for a in v)
-                for k, v in raw.items()
-                if content.step(k) is not None and isinstance(v, list)
-            }
+            return {k: _ids(v) for k, v in raw.items() if isinstance(k, str) and content.step(k)}
 
         step = data.get("step")
-        if content.step(step) is None:
-            step = None
-        hold = data.get("hold") if data.get("hold") in (RESOURCES, CONFIRM_RESTART) else ""
+        current = content.step(step) if isinstance(step, str) else None
+        profile = answers(data.get("profile")) or None
+        welcomed = data.get("welcomed") is True
+        if current is None:
+            return cls(profile=profile, welcomed=welcomed)
         return cls(
-            step=step,
-            hold=hold if step else "",
-            answers=answers(data.get("answers")) if step else {},
-            selected=tuple(str(s) for s in data.get("selected") or ()) if step else (),
-            profile=answers(data.get("profile")) or None,
-            welcomed=bool(data.get("welcomed")),
+            step=current.id,
+            answers=answers(data.get("answers")),
+            selected=tuple(a for a in _ids(data.get("selected")) if current.answer(a)),
+            profile=profile,
+            welcomed=welcomed,
+            paused=data.get("paused") is True,
+            confirming=data.get("confirming") is True,
         )
 
 
@@ -152,11 +162,11 @@ def _restart_prompt(content: Content) -> Reply:
 
 
 def prompt(content: Content, state: State) -> tuple[Reply, ...]:
-    """What she needs to see to go on from `state`: the hold or the current question."""
-    if state.hold == RESOURCES:
-        return _resources_hold(content)
-    if state.hold == CONFIRM_RESTART:
+    """What she needs to see to go on: the restart question, the safety pause, or the question."""
+    if state.confirming:
         return (_restart_prompt(content),)
+    if state.paused:
+        return _resources_hold(content)
     current = content.step(state.step)
     return (question(content, current, state.selected),) if current else ()
 
@@ -193,9 +203,9 @@ def _advance(content: Content, state: State, step: Step, chosen: tuple[str, ...]
     if following == END:
         done = State(profile=answers, welcomed=state.welcomed)
         return Outcome(done, guidance.compose(content, answers), settle=settle)
-    moved = replace(state, step=following, answers=answers, selected=(), hold="")
+    moved = replace(state, step=following, answers=answers, selected=())
     if answer is not None and answer.resources_first:
-        held = replace(moved, hold=RESOURCES)
+        held = replace(moved, paused=True)
         return Outcome(held, _resources_hold(content), settle=settle)
     return Outcome(moved, prompt(content, moved), settle=settle)
 
@@ -203,10 +213,8 @@ def _advance(content: Content, state: State, step: Step, chosen: tuple[str, ...]
 def _command(content: Content, state: State, name: str) -> Outcome:
     m = content.messages
     if name == "start":
-        if state.mid_way and state.hold != CONFIRM_RESTART:
-            return Outcome(replace(state, hold=CONFIRM_RESTART), (_restart_prompt(content),))
-        if state.hold == CONFIRM_RESTART:
-            return Outcome(state, (_restart_prompt(content),))
+        if state.mid_way:
+            return Outcome(replace(state, confirming=True), (_restart_prompt(content),))
         return _begin(content, state)
     if name == "help":
         return Outcome(state, (*help_replies(content), *prompt(content, state)))
@@ -230,6 +238,9 @@ def _choice(content: Content, state: State, choice: Choice) -> Outcome:
     answer = step.answer(choice.answer) if step else None
     if step is None or answer is None:
         return _stale(content, state)
+    if state.paused or state.confirming:
+        # An answer button can still be on screen from before; what she was asked last comes first.
+        return Outcome(state, prompt(content, state))
     if choice.step != state.step:
         if choice.step in state.answers:
             settled = _answered(content, step, state.answers[step.id])
@@ -239,28 +250,34 @@ def _choice(content: Content, state: State, choice: Choice) -> Outcome:
     if step.multi:
         picked = set(state.selected) ^ {answer.id}
         selected = tuple(a.id for a in step.answers if a.id in picked)
-        toggled = replace(state, selected=selected, hold="")
+        toggled = replace(state, selected=selected)
         return Outcome(toggled, refresh=question(content, step, selected))
     return _advance(content, state, step, (answer.id,))
 
 
 def _action(content: Content, state: State, action: Action) -> Outcome:
     m = content.messages
-    if action.name == CONTINUE and state.hold == RESOURCES:
-        going = replace(state, hold="")
+    if action.name == RESTART and state.confirming:
+        return replace(_begin(content, state), settle=m["restart_confirm"])
+    if action.name == KEEP and state.confirming:
+        kept = replace(state, confirming=False)
+        replies = (Reply(text=m["resumed"]), *prompt(content, kept))
+        return Outcome(kept, replies, settle=m["resumed"])
+    if state.confirming:
+        return Outcome(state, prompt(content, state))
+    if action.name == CONTINUE and state.paused:
+        going = replace(state, paused=False)
         return Outcome(going, prompt(content, going), settle=m["resources_paused"])
-    if action.name == RESTART and state.hold == CONFIRM_RESTART:
-        begun = _begin(content, state)
-        return replace(begun, settle=m["restart_confirm"])
-    if action.name == KEEP and state.hold == CONFIRM_RESTART:
-        kept = replace(state, hold="")
-        return Outcome(
-            kept, (Reply(text=m["resumed"]), *prompt(content, kept)), settle=m["resumed"]
-        )
     step = content.step(state.step)
-    if action.name in (DONE, NONE) and step and step.multi and action.step == step.id:
+    if (
+        action.name in (DONE, NONE)
+        and step is not None
+        and step.multi
+        and action.step == step.id
+        and not state.paused
+    ):
         chosen = state.selected if action.name == DONE else ()
-        return _advance(content, replace(state, hold=""), step, chosen)
+        return _advance(content, state, step, chosen)
     return _stale(content, state)
 
 
@@ -269,7 +286,7 @@ def _text(content: Content, state: State, text: str) -> Outcome:
     step = content.step(state.step)
     if step is None:
         return _stale(content, state, "after_guidance" if state.profile else "idle")
-    if state.hold:
+    if state.paused or state.confirming:
         return Outcome(state, prompt(content, state))
     answer = step.match(text)
     if answer is not None:
@@ -278,10 +295,10 @@ def _text(content: Content, state: State, text: str) -> Outcome:
         redrawn = (chosen.refresh,) if chosen.refresh else ()
         return Outcome(chosen.state, (*chosen.replies, *redrawn))
     if step.multi:
-        said = text.strip().lower()
-        if said == step.done_label.lower():
+        said = normalize(text)
+        if said == normalize(step.done_label):
             return _action(content, state, Action(DONE, step.id))
-        if said == step.none_label.lower():
+        if said == normalize(step.none_label):
             return _action(content, state, Action(NONE, step.id))
     nudge = m["nudge_multi"] if step.multi else m["nudge_single"]
     return Outcome(state, (Reply(text=nudge), *prompt(content, state)))

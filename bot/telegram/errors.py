@@ -7,6 +7,7 @@ import traceback
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import NetworkError
 from telegram.ext import ContextTypes
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,13 @@ def make_error_handler(apology: str):  # type: ignore[no-untyped-def]
     """An error handler that logs safely and tells her, kindly, that her answers are safe."""
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error or Exception()
+        if update is None and isinstance(error, NetworkError):
+            # Polling lost Telegram for a moment; python-telegram-bot retries with backoff.
+            log.warning("Telegram unreachable (%s); retrying", type(error).__name__)
+            return
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("update %s failed: %s", update_id, describe(context.error or Exception()))
+        log.error("update %s failed: %s", update_id, describe(error))
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is not None and chat.type == ChatType.PRIVATE:
             try:
