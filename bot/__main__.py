@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | console | db upgrade | content check]`.
+"""Command line: `python -m bot [run | console | db upgrade | content check | safety eval]`.
 
 With no command it runs the bot when a token is set, and otherwise explains
 how to get one and offers the terminal console. Every command that talks to
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from bot import logs
 from bot.config import ConfigError, Settings, load_settings
@@ -78,6 +79,19 @@ def default(settings: Settings, content: Content) -> int:
     return console(settings, content) if answer in ("", "y", "yes") else 0
 
 
+def safety_eval(content: Content, paths: list[Path] | None) -> int:
+    """Print recall and false alarms of the crisis screen; non-zero if a crisis is missed."""
+    from bot import safety_eval as evaluation
+
+    missed = 0
+    for path in paths or evaluation.DEFAULT_SETS:
+        report = evaluation.evaluate(content, evaluation.load(path))
+        print(f"# {path.name}")
+        print("\n".join(report.lines()))
+        missed += len(report.misses)
+    return 1 if missed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
@@ -87,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("task", choices=["upgrade"])
     check = sub.add_parser("content", help="content tasks")
     check.add_argument("task", choices=["check"])
+    screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
+    screen.add_argument("task", choices=["eval"])
+    screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
     args = parser.parse_args(argv)
 
     try:
@@ -94,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration problem: {exc}", file=sys.stderr)
         return 2
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, secrets=[settings.telegram_bot_token])
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:
@@ -106,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             f"guidance sections, {len(content.encouragements)} encouragements."
         )
         return 0
+    if args.command == "safety":
+        return safety_eval(content, args.data)
     if args.command == "db":
         from bot.db.migrate import upgrade
 

@@ -11,7 +11,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.conversation import Conversation
-from bot.dialogue import Button, Command, Input, Reply, Text
+from bot.dialogue import EXPORT, FORGET, HIDE, Button, Command, Input, Reply, Text
+
+CLEAR_SCREEN = "\033[2J\033[H"
 
 CONSOLE_USER_ID = 0
 """Telegram ids are positive, so the console's own row never meets a real user's."""
@@ -64,6 +66,12 @@ async def run_console(
     while True:
         if event is not None:
             outcome = await conversation.handle(user_id, user_id, event)
+            if outcome.effect == EXPORT:
+                write((await conversation.export(user_id)).decode())
+            elif outcome.effect == FORGET:
+                await conversation.store.forget(user_id)
+            elif outcome.effect == HIDE:
+                write(CLEAR_SCREEN)
             shown = (*outcome.replies, outcome.refresh) if outcome.refresh else outcome.replies
             rendered = [render(reply) for reply in shown]
             for text, _ in rendered:

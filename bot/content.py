@@ -9,7 +9,7 @@ stops the bot at start-up instead of confusing a user mid-conversation.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ CASES = ("volatile", "drifting", "shut_out", "dead_set")
 END = "end"
 """An answer's `next` that finishes the assessment."""
 
-COMMANDS = ("start", "help", "cancel")
+COMMANDS = ("start", "help", "cancel", "sos", "about", "mydata", "forget")
 """Commands the bot understands; each needs a description in messages.yaml."""
 
 TEXT_KEYS = (
@@ -57,6 +57,19 @@ TEXT_KEYS = (
     "console_bye",
     "emergency_line",
     "directory_title",
+    "about",
+    "crisis_intro",
+    "crisis_idle",
+    "country_question",
+    "country_other",
+    "country_skip",
+    "forget_confirm",
+    "forget_yes",
+    "forget_no",
+    "forget_kept",
+    "forgotten",
+    "mydata_caption",
+    "hide_label",
 )
 """Keys the code asks `messages.yaml` for; a missing one fails the check."""
 
@@ -181,6 +194,25 @@ class Resources:
 
 
 @dataclass(frozen=True)
+class CrisisRule:
+    id: str
+    category: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Safety:
+    """The crisis screen's rules and the phrases no message may contain."""
+
+    rules: tuple[CrisisRule, ...]
+    benign: tuple[re.Pattern[str], ...]
+    pressure: tuple[re.Pattern[str], ...]
+
+
+CRISIS_CATEGORIES = ("violence", "threat", "fear", "self_harm", "suicide")
+
+
+@dataclass(frozen=True)
 class Messages:
     commands: Mapping[str, str]
     texts: Mapping[str, str]
@@ -197,6 +229,7 @@ class Content:
     encouragements: tuple[Encouragement, ...]
     resources: Resources
     messages: Messages
+    safety: Safety
     _by_id: Mapping[str, Step] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -476,6 +509,62 @@ def _check_placeholders(node: _Node, key: str, text: str) -> None:
         ) from None
 
 
+def _pattern(node: _Node) -> re.Pattern[str]:
+    if not isinstance(node.value, str) or not node.value.strip():
+        raise node.fail("expected a regular expression")
+    try:
+        return re.compile(node.value.strip())
+    except re.error as exc:
+        raise node.fail(f"is not a valid regular expression: {exc}") from None
+
+
+def _safety(root: _Node) -> Safety:
+    crisis = root.get("crisis")
+    rules = []
+    for category in CRISIS_CATEGORIES:
+        for node in crisis.items(category):
+            rules.append(CrisisRule(node.ident(), category, _pattern(node.get("pattern"))))
+    unknown = set(crisis.value) - set(CRISIS_CATEGORIES)
+    if unknown:
+        raise crisis.fail(f"unknown categories {sorted(unknown)}")
+    return Safety(
+        rules=tuple(rules),
+        benign=tuple(_pattern(n) for n in root.items("benign")),
+        pressure=tuple(_pattern(n) for n in root.items("pressure")),
+    )
+
+
+def _shown_texts(content: Content) -> Iterator[tuple[str, str]]:
+    """Every text the bot can send, with the file and key it comes from."""
+    for key, text in content.messages.texts.items():
+        yield f"messages.yaml: texts.{key}", text
+    g = content.guidance
+    for key in ("opening", "avoid_picked_note", "closing"):
+        yield f"guidance.yaml: {key}", getattr(g, key)
+    for i, section in enumerate(g.sections):
+        yield f"guidance.yaml: sections[{i}].text", section.text
+    for kind in ("avoid", "embrace"):
+        for i, tactic in enumerate(getattr(content.tactics, kind)):
+            yield f"tactics.yaml: {kind}[{i}]", tactic.text
+    for i, message in enumerate(content.encouragements):
+        yield f"encouragements.yaml: messages[{i}].text", message.text
+    for i, step in enumerate(content.steps):
+        yield f"assessment.yaml: steps[{i}].question", step.question
+    yield "resources.yaml: intro", content.resources.intro
+
+
+def _no_pressure(content: Content) -> None:
+    """Refuse any text that pressures her to keep talking or guilts her for going quiet."""
+    for where, text in _shown_texts(content):
+        lowered = normalize(text)
+        for rule in content.safety.pressure:
+            if rule.search(lowered):
+                raise ContentError(
+                    f"{where}: pressures her ({rule.pattern!r} in safety.yaml: pressure); "
+                    "the bot never pushes her to keep talking"
+                )
+
+
 def _messages(root: _Node) -> Messages:
     commands = {name: root.get("commands").text(name, limit=256) for name in COMMANDS}
     texts_node = root.get("texts")
@@ -492,11 +581,14 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
     """Read and validate every content file; raise `ContentError` on the first problem."""
     tactics = _tactics(_read(directory, "tactics.yaml"))
     steps = _steps(_read(directory, "assessment.yaml"), tactics)
-    return Content(
+    content = Content(
         steps=steps,
         guidance=_guidance(_read(directory, "guidance.yaml"), steps),
         tactics=tactics,
         encouragements=_encouragements(_read(directory, "encouragements.yaml")),
         resources=_resources(_read(directory, "resources.yaml")),
         messages=_messages(_read(directory, "messages.yaml")),
+        safety=_safety(_read(directory, "safety.yaml")),
     )
+    _no_pressure(content)
+    return content

@@ -7,6 +7,8 @@ from (Telegram, the console, a second worker).
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import flow
@@ -28,3 +30,9 @@ class Conversation:
             return outcome.state.to_dict(), outcome
 
         return await self.store.transition(user_id, chat_id, apply)
+
+    async def export(self, user_id: int) -> bytes:
+        """Everything stored about her, as a readable JSON document."""
+        tables = await self.store.export(user_id)
+        document = {"exported_at": datetime.now(UTC).isoformat(), "tables": tables}
+        return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()

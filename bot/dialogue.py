@@ -28,10 +28,10 @@ class Choice:
 
 @dataclass(frozen=True)
 class Action:
-    """A tap on a button that is not an answer: continue, restart, keep, done, none."""
+    """A tap on a button that is not an answer; `arg` says which step or choice it is for."""
 
     name: str
-    step: str = ""
+    arg: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,10 @@ class Text:
 Input = Command | Choice | Action | Text
 
 CONTINUE, RESTART, KEEP, DONE, NONE = "continue", "restart", "keep", "done", "none"
+FORGET, KEEP_DATA, HIDE = "forget", "keep_data", "hide"
+
+EXPORT = "export"
+"""Effects: what an adapter must do beyond showing replies (`Outcome.effect`)."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,11 @@ from bot.content import END, Content, Step, normalize
 from bot.dialogue import (
     CONTINUE,
     DONE,
+    EXPORT,
+    FORGET,
+    HIDE,
     KEEP,
+    KEEP_DATA,
     NONE,
     RESTART,
     Action,
@@ -49,6 +53,8 @@ class State:
     `paused`: the safety resources were shown and the questions wait for her
     "continue". `confirming`: she sent /start mid-way and was asked whether to
     start over; it sits on top of `paused`, so "keep going" returns to the pause.
+    `country`: an ISO code, `safety.OTHER`, `safety.SKIP`, or None (not asked yet).
+    `confirming_forget`: /forget asked her to confirm.
     """
 
     step: str | None = None
@@ -58,6 +64,8 @@ class State:
     welcomed: bool = False
     paused: bool = False
     confirming: bool = False
+    country: str | None = None
+    confirming_forget: bool = False
 
     @property
     def mid_way(self) -> bool:
@@ -73,6 +81,8 @@ class State:
             "welcomed": self.welcomed,
             "paused": self.paused,
             "confirming": self.confirming,
+            "country": self.country,
+            "confirming_forget": self.confirming_forget,
         }
 
     @classmethod
@@ -92,16 +102,20 @@ class State:
 
         step = data.get("step")
         current = content.step(step) if isinstance(step, str) else None
-        profile = answers(data.get("profile")) or None
-        welcomed = data.get("welcomed") is True
+        country = data.get("country")
+        kept = cls(
+            profile=answers(data.get("profile")) or None,
+            welcomed=data.get("welcomed") is True,
+            country=safety.known_country(content, country) if isinstance(country, str) else None,
+            confirming_forget=data.get("confirming_forget") is True,
+        )
         if current is None:
-            return cls(profile=profile, welcomed=welcomed)
-        return cls(
+            return kept
+        return replace(
+            kept,
             step=current.id,
             answers=answers(data.get("answers")),
             selected=tuple(a for a in _ids(data.get("selected")) if current.answer(a)),
-            profile=profile,
-            welcomed=welcomed,
             paused=data.get("paused") is True,
             confirming=data.get("confirming") is True,
         )
@@ -113,13 +127,15 @@ class Outcome:
 
     `settle` rewrites the message whose button she pressed, without buttons,
     so the chat reads as a record of her answers; `refresh` redraws it with new
-    buttons (the ticks of a multi-select).
+    buttons (the ticks of a multi-select). `effect` asks the adapter to export,
+    forget or hide before it shows the replies.
     """
 
     state: State
     replies: tuple[Reply, ...] = ()
     settle: str | None = None
     refresh: Reply | None = None
+    effect: str | None = None
 
 
 def question(content: Content, step: Step, selected: tuple[str, ...] = ()) -> Reply:
@@ -143,10 +159,16 @@ def question(content: Content, step: Step, selected: tuple[str, ...] = ()) -> Re
     return Reply(text=step.question, buttons=tuple((b,) for b in buttons), kind="question")
 
 
-def _resources_hold(content: Content) -> tuple[Reply, ...]:
+def _safety_replies(content: Content, state: State) -> tuple[Reply, ...]:
+    """The resources for her country, and the country question if she has not been asked."""
+    ask = () if state.country else (safety.country_question(content),)
+    return (safety.resources(content, state.country), *ask)
+
+
+def _resources_hold(content: Content, state: State) -> tuple[Reply, ...]:
     go_on = Button(content.messages["resources_continue"], Action(CONTINUE))
     return (
-        safety.resources(content),
+        *_safety_replies(content, state),
         Reply(text=content.messages["resources_paused"], buttons=((go_on,),)),
     )
 
@@ -166,7 +188,7 @@ def prompt(content: Content, state: State) -> tuple[Reply, ...]:
     if state.confirming:
         return (_restart_prompt(content),)
     if state.paused:
-        return _resources_hold(content)
+        return _resources_hold(content, state)
     current = content.step(state.step)
     return (question(content, current, state.selected),) if current else ()
 
@@ -189,8 +211,9 @@ def _answered(content: Content, step: Step, answer_ids: tuple[str, ...]) -> str:
 
 def _begin(content: Content, state: State) -> Outcome:
     first = content.steps[0]
-    fresh = State(step=first.id, profile=state.profile, welcomed=True)
-    intro = () if state.welcomed else (Reply(text=content.messages["welcome"]),)
+    fresh = State(step=first.id, profile=state.profile, welcomed=True, country=state.country)
+    m = content.messages
+    intro = () if state.welcomed else (Reply(text=m["welcome"]), Reply(text=m["about"]))
     return Outcome(fresh, (*intro, question(content, first)))
 
 
@@ -201,12 +224,14 @@ def _advance(content: Content, state: State, step: Step, chosen: tuple[str, ...]
     following = content.after(step, answer)
     settle = _answered(content, step, chosen)
     if following == END:
-        done = State(profile=answers, welcomed=state.welcomed)
-        return Outcome(done, guidance.compose(content, answers), settle=settle)
+        done = State(profile=answers, welcomed=state.welcomed, country=state.country)
+        hide = ((Button(content.messages["hide_label"], Action(HIDE)),),)
+        answer_ = tuple(replace(r, buttons=hide) for r in guidance.compose(content, answers))
+        return Outcome(done, answer_, settle=settle)
     moved = replace(state, step=following, answers=answers, selected=())
     if answer is not None and answer.resources_first:
         held = replace(moved, paused=True)
-        return Outcome(held, _resources_hold(content), settle=settle)
+        return Outcome(held, _resources_hold(content, held), settle=settle)
     return Outcome(moved, prompt(content, moved), settle=settle)
 
 
@@ -218,10 +243,24 @@ def _command(content: Content, state: State, name: str) -> Outcome:
         return _begin(content, state)
     if name == "help":
         return Outcome(state, (*help_replies(content), *prompt(content, state)))
+    if name == "sos":
+        if state.paused and not state.confirming:
+            return Outcome(state, prompt(content, state))
+        return Outcome(state, (*_safety_replies(content, state), *prompt(content, state)))
+    if name == "about":
+        return Outcome(state, (Reply(text=m["about"]), *prompt(content, state)))
+    if name == "mydata":
+        return Outcome(state, effect=EXPORT)
+    if name == "forget":
+        buttons = (
+            (Button(m["forget_yes"], Action(FORGET)), Button(m["forget_no"], Action(KEEP_DATA))),
+        )
+        asking = replace(state, confirming_forget=True)
+        return Outcome(asking, (Reply(text=m["forget_confirm"], buttons=buttons),))
     if name == "cancel":
         if state.step is None:
             return Outcome(state, (Reply(text=m["nothing_to_cancel"]),))
-        stopped = State(profile=state.profile, welcomed=state.welcomed)
+        stopped = State(profile=state.profile, welcomed=state.welcomed, country=state.country)
         return Outcome(stopped, (Reply(text=m["cancelled"]),))
     return Outcome(state, (Reply(text=m["unknown_command"]), *prompt(content, state)))
 
@@ -255,8 +294,36 @@ def _choice(content: Content, state: State, choice: Choice) -> Outcome:
     return _advance(content, state, step, (answer.id,))
 
 
+def _privacy_action(content: Content, state: State, action: Action) -> Outcome | None:
+    """Forget, keep, hide and the country: buttons that work at any point of the conversation."""
+    m = content.messages
+    if action.name == FORGET and state.confirming_forget:
+        return Outcome(State(), (Reply(text=m["forgotten"]),), effect=FORGET)
+    if action.name == KEEP_DATA and state.confirming_forget:
+        kept = replace(state, confirming_forget=False)
+        return Outcome(kept, prompt(content, kept), settle=m["forget_kept"])
+    if action.name == HIDE:
+        return Outcome(state, effect=HIDE)
+    if action.name == safety.COUNTRY:
+        code = safety.known_country(content, action.arg)
+        if code is None:
+            return None
+        told = replace(state, country=code)
+        label = next((c.name for c in content.resources.countries if c.code == code), None)
+        said = label or m["country_other" if code == safety.OTHER else "country_skip"]
+        settle = m["answered"].format(question=m["country_question"], answer=said)
+        if told.paused or code == safety.SKIP:
+            return Outcome(told, prompt(content, told), settle=settle)
+        replies = (safety.resources(content, code), *prompt(content, told))
+        return Outcome(told, replies, settle=settle)
+    return None
+
+
 def _action(content: Content, state: State, action: Action) -> Outcome:
     m = content.messages
+    privacy = _privacy_action(content, state, action)
+    if privacy is not None:
+        return privacy
     if action.name == RESTART and state.confirming:
         return replace(_begin(content, state), settle=m["restart_confirm"])
     if action.name == KEEP and state.confirming:
@@ -273,7 +340,7 @@ def _action(content: Content, state: State, action: Action) -> Outcome:
         action.name in (DONE, NONE)
         and step is not None
         and step.multi
-        and action.step == step.id
+        and action.arg == step.id
         and not state.paused
     ):
         chosen = state.selected if action.name == DONE else ()
@@ -281,8 +348,27 @@ def _action(content: Content, state: State, action: Action) -> Outcome:
     return _stale(content, state)
 
 
+def _crisis(content: Content, state: State, text: str) -> Outcome | None:
+    """Resources first when her words suggest danger; the questions wait for her to go on."""
+    if safety.screen(content, text) is None:
+        return None
+    step = content.step(state.step)
+    answer = step.match(text) if step and not (state.paused or state.confirming) else None
+    if answer is not None and answer.resources_first:
+        return None  # "not safe" typed at the safety question: the answer shows resources itself
+    intro = Reply(text=content.messages["crisis_intro"], kind="resources")
+    if step is None:
+        idle = Reply(text=content.messages["crisis_idle"])
+        return Outcome(state, (intro, *_safety_replies(content, state), idle))
+    held = replace(state, paused=True, confirming=False)
+    return Outcome(held, (intro, *prompt(content, held)))
+
+
 def _text(content: Content, state: State, text: str) -> Outcome:
     m = content.messages
+    crisis = _crisis(content, state, text)
+    if crisis is not None:
+        return crisis
     step = content.step(state.step)
     if step is None:
         return _stale(content, state, "after_guidance" if state.profile else "idle")

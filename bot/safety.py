@@ -1,19 +1,60 @@
-"""Safety resources, shown first whenever she may be in danger.
+"""Safety first: the crisis screen over her free text, and the resources it leads to.
 
-The numbers live in `content/resources.yaml` so they can be corrected or
-localized without a release. When her country is known its lines come first;
-the worldwide directory is always there.
+The screen is a list of explainable rules from `content/safety.yaml`: every
+alarm names the rule that raised it, and `python -m bot safety eval` measures
+the rules on a labelled set. The resources come from `content/resources.yaml`;
+her country's lines first once she has said where she is.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from bot.content import Content, Country
-from bot.dialogue import Reply
+from bot.dialogue import Action, Button, Reply
+
+COUNTRY = "country"
+"""The action of a country button; its `arg` is the ISO code, OTHER or SKIP."""
+OTHER, SKIP = "other", "skip"
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
+_SPACES = re.compile(r"\s+")
+_REPEATS = re.compile(r"(\w)\1{2,}")
+_DOUBLES = re.compile(r"(\w)\1+")
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """Why a message was taken as a crisis: the category and the rule that matched."""
+
+    category: str
+    rule: str
+
+
+def prepare(text: str) -> str:
+    """Lower-case, straight quotes, single spaces, stretched letters shortened ("pleeease")."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    return _REPEATS.sub(r"\1\1", _SPACES.sub(" ", text)).strip()
+
+
+def screen(content: Content, text: str) -> Alarm | None:
+    """The first crisis rule her message matches, after figures of speech are blanked out."""
+    blanked = prepare(text)
+    for benign in content.safety.benign:
+        blanked = benign.sub(" ", blanked)
+    # "k1ll mys3lf" and "pleeease" read as they are meant; "need" keeps its double in `blanked`.
+    variants = dict.fromkeys((blanked, blanked.translate(_LEET), _DOUBLES.sub(r"\1", blanked)))
+    for variant in variants:
+        for rule in content.safety.rules:
+            if rule.pattern.search(variant):
+                return Alarm(rule.category, rule.id)
+    return None
 
 
 def _country_block(content: Content, country: Country) -> str:
     lines = [
-        f"{country.name}",
+        country.name,
         "• " + content.messages["emergency_line"].format(number=country.emergency),
         *(f"• {line.name}: {line.contact}" for line in country.lines),
     ]
@@ -21,10 +62,14 @@ def _country_block(content: Content, country: Country) -> str:
 
 
 def resources(content: Content, country: str | None = None) -> Reply:
-    """The resources message: her country first when known, else every country we list."""
+    """The resources: her country's lines when known; every country we list when not yet told;
+    the worldwide directories always."""
     res = content.resources
-    mine = [c for c in res.countries if c.code == (country or "").upper()]
-    shown = mine or list(res.countries)
+    if country in (OTHER, SKIP):
+        shown: list[Country] = []
+    else:
+        mine = [c for c in res.countries if c.code == country]
+        shown = mine or list(res.countries)
     directory = "\n".join(f"• {line.name}: {line.contact}" for line in res.directory)
     blocks = [
         res.intro,
@@ -32,3 +77,20 @@ def resources(content: Content, country: str | None = None) -> Reply:
         f"{content.messages['directory_title']}\n{directory}",
     ]
     return Reply(text="\n\n".join(blocks), kind="resources")
+
+
+def country_question(content: Content) -> Reply:
+    """Asked once, and optional: where she is, so her own lines come first."""
+    m = content.messages
+    countries = [Button(c.name, Action(COUNTRY, c.code)) for c in content.resources.countries]
+    rows = [tuple(countries[i : i + 2]) for i in range(0, len(countries), 2)]
+    rows.append((Button(m["country_other"], Action(COUNTRY, OTHER)),))
+    rows.append((Button(m["country_skip"], Action(COUNTRY, SKIP)),))
+    return Reply(text=m["country_question"], buttons=tuple(rows))
+
+
+def known_country(content: Content, code: str) -> str | None:
+    """`code` if it is a country we list or one of the two other answers, else None."""
+    if code in (OTHER, SKIP) or any(c.code == code for c in content.resources.countries):
+        return code
+    return None

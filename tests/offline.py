@@ -33,6 +33,8 @@ class Shown:
     text: str
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     deleted: bool = False
+    document: bytes | None = None
+    incoming: bool = False
 
     @property
     def plain(self) -> str:
@@ -74,7 +76,9 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
+        params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params.update(request_data.multipart_data or {})
         self.calls.append((name, params))
         result = self._answer(name, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
@@ -108,8 +112,18 @@ class OfflineRequest(BaseRequest):
                 shown.text = params["text"]
             shown.buttons = (params.get("reply_markup") or {}).get("inline_keyboard", [])
             return self._message(shown)
-        if name == "deleteMessage":
-            self.messages[int(params["message_id"])].deleted = True
+        if name == "sendDocument":
+            _, data, _ = params["document"]
+            shown = Shown(
+                next(self._ids), int(params["chat_id"]), params.get("caption", ""), document=data
+            )
+            self.messages[shown.message_id] = shown
+            document = {"file_id": "doc", "file_unique_id": "doc", "file_name": "my-data.json"}
+            return {**self._message(shown), "document": document}
+        if name == "deleteMessages":
+            for message_id in params["message_ids"]:
+                if message_id in self.messages:
+                    self.messages[message_id].deleted = True
         return True
 
     def called(self, name: str) -> list[dict[str, Any]]:
@@ -123,7 +137,7 @@ class Chat:
 
     def __init__(self, app: Application, request: OfflineRequest, user_id: int = 7001) -> None:
         self.app, self.request, self.user_id = app, request, user_id
-        self._message_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)  # hers; the bot's start at 1000
 
     @property
     def user(self) -> dict[str, Any]:
@@ -154,7 +168,12 @@ class Chat:
         return body
 
     async def send(self, text: str, chat: str = "private") -> None:
-        await self.feed({"message": self.message(text, chat)})
+        body = self.message(text, chat)
+        if chat == "private":
+            self.request.messages[body["message_id"]] = Shown(
+                body["message_id"], self.user_id, text, incoming=True
+            )
+        await self.feed({"message": body})
 
     async def send_sticker(self) -> None:
         sticker = {
@@ -168,10 +187,12 @@ class Chat:
         }
         await self.feed({"message": self.message("", sticker=sticker)})
 
-    def visible(self) -> list[Shown]:
-        """Her chat, oldest first, as she sees it."""
+    def visible(self, include_hers: bool = False) -> list[Shown]:
+        """The bot's messages in her chat (and hers, if asked), oldest first, as she sees them."""
         return [
-            m for m in self.request.messages.values() if m.chat_id == self.user_id and not m.deleted
+            m
+            for m in self.request.messages.values()
+            if m.chat_id == self.user_id and not m.deleted and (include_hers or not m.incoming)
         ]
 
     def texts(self) -> list[str]:

@@ -146,13 +146,16 @@ def finished(content: Content) -> flow.Outcome:
 # ---- starting ------------------------------------------------------------------------------
 
 
-def test_start_welcomes_a_newcomer_then_asks_whether_she_is_safe(content: Content) -> None:
+def test_start_welcomes_a_newcomer_says_what_this_is_then_asks_whether_she_is_safe(
+    content: Content,
+) -> None:
     safety = content.steps[0]
 
     outcome = begin(content)
 
-    welcome, first = outcome.replies
+    welcome, about, first = outcome.replies
     assert welcome.text == content.messages["welcome"]
+    assert about.text == content.messages["about"]
     assert first.text == safety.question
     assert labels(first) == [label(content, "safety", a) for a in ("yes", "no", "unsure")]
     assert [b.input for b in buttons(first)] == [

@@ -264,3 +264,34 @@ async def test_a_failing_update_is_logged_without_her_words_and_she_hears_back(
     assert her.last().plain == content.messages["error"]
     assert "RuntimeError" in caplog.text
     assert secret not in caplog.text
+
+
+async def test_crisis_words_mid_assessment_bring_resources_first_then_her_place_back(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    await her.press("Yes")
+    await her.send("honestly I'm scared of what he'll do when he gets home")
+
+    seen = her.texts()
+    assert content.messages["crisis_intro"] in seen
+    assert content.resources.intro in "\n".join(seen)
+    assert her.last().labels == [content.messages["resources_continue"]]
+
+    await her.press(content.messages["resources_continue"])
+    assert her.last().plain == content.steps[1].question
+
+
+async def test_sos_at_any_time_and_her_country_puts_her_lines_first(
+    her: Chat, content: Content
+) -> None:
+    uk = next(c for c in content.resources.countries if c.code == "GB")
+    us = next(c for c in content.resources.countries if c.code == "US")
+    await her.send("/sos")
+    await her.press(uk.name)
+    await her.send("/sos")
+
+    latest = her.texts()[-1]
+    assert uk.lines[0].contact in latest
+    assert us.lines[0].contact not in latest
+    assert content.messages["country_question"] not in her.texts()[-1]

@@ -60,3 +60,18 @@ class User(Base):
     state: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ChatMessage(Base):
+    """A message in her chat, hers or ours, by id only (never its text).
+
+    Kept for 48 hours, the window in which Telegram lets a bot delete messages,
+    so /forget and the hide button can clear the chat for her.
+    """
+
+    __tablename__ = "chat_messages"
+
+    user_id: Mapped[int] = mapped_column(TelegramId, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(TelegramId)
+    sent_at: Mapped[datetime]

@@ -48,6 +48,9 @@ class SqliteTx:
     async def run(self, query: Prepared, **values: Any) -> int:
         return self._cursor.execute(query.sql, query.args(values)).rowcount
 
+    async def many(self, query: Prepared, rows: list[dict[str, Any]]) -> None:
+        self._cursor.executemany(query.sql, [query.args(r) for r in rows])
+
 
 class SqliteDatabase:
     """One connection to the bot's SQLite file, tuned for many small writes."""

@@ -50,7 +50,7 @@ def encode(event: Choice | Action) -> str:
     """Callback data (at most 64 bytes; content ids are at most 30 characters)."""
     if isinstance(event, Choice):
         return f"c|{event.step}|{event.answer}"
-    return f"a|{event.name}|{event.step}"
+    return f"a|{event.name}|{event.arg}"
 
 
 def decode(data: str | None) -> Choice | Action | None:
