@@ -8,6 +8,7 @@ before creating a Telegram bot.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 
 from bot.conversation import Conversation
@@ -47,9 +48,13 @@ def parse(line: str, buttons: list[Button]) -> Input | None:
 
 async def _stdin() -> str | None:
     try:
-        return await asyncio.to_thread(input, "> ")
+        line = await asyncio.to_thread(input, "> ")
     except EOFError:
         return None
+    if not sys.stdin.isatty():
+        # Piped input is not echoed by a terminal; show it so a saved session reads as one.
+        print(line)
+    return line
 
 
 async def run_console(

@@ -23,11 +23,19 @@ class Conversation:
         self.store = store
 
     async def handle(self, user_id: int, chat_id: int, event: Input) -> flow.Outcome:
-        """Apply `event` to her stored state; return what to show."""
+        """Apply `event` to her stored state; return what to show.
 
-        def apply(raw: dict[str, Any] | None) -> tuple[dict[str, Any], flow.Outcome]:
-            outcome = flow.respond(self.content, flow.State.from_dict(raw, self.content), event)
-            return outcome.state.to_dict(), outcome
+        Someone with no row who only reads (/sos, /about, /mydata after /forget)
+        leaves no row behind: a row is created only once her state moves.
+        """
+
+        def apply(raw: dict[str, Any] | None) -> tuple[dict[str, Any] | None, flow.Outcome]:
+            state = flow.State.from_dict(raw, self.content)
+            outcome = flow.respond(self.content, state, event)
+            after = outcome.state.to_dict()
+            if raw is None and after == state.to_dict():
+                return None, outcome
+            return after, outcome
 
         return await self.store.transition(user_id, chat_id, apply)
 

@@ -94,6 +94,18 @@ async def test_forget_deletes_every_row_about_her_and_clears_the_chat(
     assert [m.plain for m in left] == [content.messages["forgotten"]]
 
 
+async def test_reading_after_forget_writes_nothing_about_her_again(
+    her: Chat, content: Content, db_url: URL
+) -> None:
+    await her.send("/start")
+    await her.send("/forget")
+    await her.press(content.messages["forget_yes"])
+    for command in ("/sos", "/about", "/help", "/mydata"):
+        await her.send(command)
+
+    assert rows_about(db_url, her.user_id)["users"] == 0
+
+
 async def test_forget_leaves_other_people_alone(
     settings: Settings, content: Content, her: Chat, db_url: URL
 ) -> None:

@@ -78,17 +78,21 @@ class Store:
         self._erase_messages = prepare(delete(messages).where(messages.c.user_id == uid), dialect)
 
     async def transition(
-        self, user_id: int, chat_id: int, apply: Callable[[StateDict | None], tuple[StateDict, T]]
+        self,
+        user_id: int,
+        chat_id: int,
+        apply: Callable[[StateDict | None], tuple[StateDict | None, T]],
     ) -> T:
         """Run `apply` on her stored state and store what it returns, atomically.
 
-        Nothing is written when the state did not change (a /help, a nudge).
+        Nothing is written when the state did not change (a /help, a nudge) or
+        when `apply` returns None for it.
         """
         async with self._db.transaction() as tx:
             row = await tx.one(self._load, user_id=user_id)
             before = row["state"] if row else None
             after, result = apply(before)
-            if after != before:
+            if after is not None and after != before:
                 now = datetime.now(UTC)
                 await tx.run(
                     self._save,
