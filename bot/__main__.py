@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -93,6 +94,8 @@ def safety_eval(content: Content, paths: list[Path] | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Time periods as timedelta, as python-telegram-bot 23 will report them (RetryAfter).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot with long polling")

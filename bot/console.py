@@ -11,6 +11,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
+from bot import checkins, progress
 from bot.conversation import Conversation
 from bot.dialogue import EXPORT, FORGET, HIDE, Button, Command, Input, Reply, Text
 
@@ -77,6 +78,9 @@ async def run_console(
                 await conversation.store.forget(user_id)
             elif outcome.effect == HIDE:
                 write(CLEAR_SCREEN)
+            elif outcome.effect == checkins.PROGRESS:
+                history = await conversation.history(user_id)
+                write(progress.summary(conversation.content, history))
             shown = (*outcome.replies, outcome.refresh) if outcome.refresh else outcome.replies
             rendered = [render(reply) for reply in shown]
             for text, _ in rendered:

@@ -24,7 +24,20 @@ CASES = ("volatile", "drifting", "shut_out", "dead_set")
 END = "end"
 """An answer's `next` that finishes the assessment."""
 
-COMMANDS = ("start", "help", "cancel", "sos", "about", "mydata", "forget")
+COMMANDS = (
+    "start",
+    "help",
+    "checkins",
+    "progress",
+    "pause",
+    "resume",
+    "stop",
+    "cancel",
+    "sos",
+    "about",
+    "mydata",
+    "forget",
+)
 """Commands the bot understands; each needs a description in messages.yaml."""
 
 TEXT_KEYS = (
@@ -78,6 +91,65 @@ PLACEHOLDERS = {
     "no_token": ("{console_command}",),
     "emergency_line": ("{number}",),
 }
+
+CHECKIN_PLACEHOLDERS = {
+    "zone_guessed": ("{zone}", "{offset}"),
+    "confirmed": ("{when}", "{zone}"),
+    "status": ("{plan}", "{zone}", "{when}"),
+    "status_paused_open": ("{plan}", "{zone}"),
+    "paused_week": ("{when}", "{zone}"),
+    "resumed": ("{when}", "{zone}"),
+    "not_paused": ("{when}", "{zone}"),
+    "reply_low": ("{tactic}",),
+    "reply_not_kept": ("{tactic}",),
+    "progress_summary": ("{answered}", "{moods}", "{average}", "{streak}"),
+}
+"""Every text of checkins.yaml the code asks for, with the placeholders it fills."""
+
+CHECKIN_TEXT_KEYS = (
+    *CHECKIN_PLACEHOLDERS,
+    "offer",
+    "offer_yes",
+    "offer_no",
+    "offer_declined",
+    "ask_cadence",
+    "ask_weekday",
+    "ask_time",
+    "ask_zone",
+    "zone_from_clock",
+    "ask_clock",
+    "bad_time",
+    "bad_zone",
+    "bad_clock",
+    "status_off",
+    "change_label",
+    "pause_label",
+    "stop_label",
+    "setup_label",
+    "keep_label",
+    "kept_as_is",
+    "setup_cancelled",
+    "ask_pause",
+    "pause_week_label",
+    "pause_open_label",
+    "paused_open",
+    "stopped",
+    "nothing_to_change",
+    "checkin_mood",
+    "checkin_kept",
+    "kept_yes",
+    "kept_no",
+    "reply_mid",
+    "reply_high",
+    "reply_kept",
+    "note_label",
+    "ask_note",
+    "note_saved",
+    "checkin_gone",
+    "progress_title",
+    "progress_empty",
+    "progress_caption",
+)
 
 MAX_TEXT = 3500
 """Longest single text; leaves room under Telegram's 4096 for a title."""
@@ -209,6 +281,32 @@ class Safety:
     pressure: tuple[re.Pattern[str], ...]
 
 
+@dataclass(frozen=True)
+class Cadence:
+    id: str
+    label: str
+    describe: str
+
+
+@dataclass(frozen=True)
+class Checkins:
+    """What the check-ins say and offer (checkins.yaml)."""
+
+    cadences: tuple[Cadence, ...]
+    weekdays: tuple[str, ...]
+    hours: tuple[tuple[int, int], ...]
+    zones: tuple[tuple[str, str], ...]
+    moods: tuple[tuple[int, str], ...]
+    low_mood: int
+    texts: Mapping[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.texts[key]
+
+    def cadence(self, cadence_id: str) -> Cadence | None:
+        return next((c for c in self.cadences if c.id == cadence_id), None)
+
+
 CRISIS_CATEGORIES = ("violence", "threat", "fear", "self_harm", "suicide")
 
 
@@ -230,6 +328,7 @@ class Content:
     resources: Resources
     messages: Messages
     safety: Safety
+    checkins: Checkins
     _by_id: Mapping[str, Step] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -487,13 +586,15 @@ def _resources(root: _Node) -> Resources:
     )
 
 
-def _check_placeholders(node: _Node, key: str, text: str) -> None:
+def _check_placeholders(
+    node: _Node, key: str, text: str, placeholders: Mapping[str, tuple[str, ...]] = PLACEHOLDERS
+) -> None:
     """Every placeholder the code fills must be there, and nothing it cannot fill.
 
     A stray brace would otherwise load fine and break her conversation at the
     moment the text is shown.
     """
-    wanted = PLACEHOLDERS.get(key, ())
+    wanted = placeholders.get(key, ())
     if not wanted:
         if "{" in text or "}" in text:
             raise node.fail("has a brace; this text is shown as is and takes no placeholders")
@@ -551,6 +652,8 @@ def _shown_texts(content: Content) -> Iterator[tuple[str, str]]:
     for i, step in enumerate(content.steps):
         yield f"assessment.yaml: steps[{i}].question", step.question
     yield "resources.yaml: intro", content.resources.intro
+    for key, text in content.checkins.texts.items():
+        yield f"checkins.yaml: texts.{key}", text
 
 
 def _no_pressure(content: Content) -> None:
@@ -563,6 +666,64 @@ def _no_pressure(content: Content) -> None:
                     f"{where}: pressures her ({rule.pattern!r} in safety.yaml: pressure); "
                     "the bot never pushes her to keep talking"
                 )
+
+
+def _checkins(root: _Node) -> Checkins:
+    from bot.schedule import CADENCES, parse_clock, zone_of
+
+    cadence_nodes = root.items("cadences")
+    cadences = []
+    for node in cadence_nodes:
+        ident = node.ident()
+        if ident not in CADENCES:
+            raise node.get("id").fail(f"{ident!r} is not one of {list(CADENCES)}")
+        describe = node.text("describe", limit=MAX_LABEL)
+        wanted = ("{time}", "{weekday}") if ident == "weekly" else ("{time}",)
+        _check_placeholders(node.get("describe"), "describe", describe, {"describe": wanted})
+        cadences.append(Cadence(ident, node.text("label", limit=MAX_LABEL), describe))
+    _unique(cadence_nodes, [c.id for c in cadences])
+    weekdays = root.words("weekdays")
+    if len(weekdays) != 7:
+        raise root.get("weekdays").fail("expected the seven days, Monday first")
+    hours = []
+    for node in root.items("hours"):
+        clock = parse_clock(str(node.value))
+        if clock is None:
+            raise node.fail("expected a time like 19:30")
+        hours.append(clock)
+    zones = []
+    for node in root.items("zones"):
+        zone = node.text("id", limit=64)
+        try:
+            zone_of(zone)
+        except ValueError:
+            raise node.get("id").fail(f"{zone!r} is not an IANA time zone") from None
+        zones.append((zone, node.text("label", limit=MAX_LABEL)))
+    moods = []
+    for node in root.items("moods"):
+        value = node.get("value").value
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            raise node.get("value").fail("expected a whole number from 1 to 5")
+        moods.append((value, node.text("label", limit=MAX_LABEL)))
+    if [v for v, _ in moods] != [1, 2, 3, 4, 5]:
+        raise root.get("moods").fail("expected the values 1, 2, 3, 4 and 5, in order")
+    low = root.get("low_mood").value
+    if not isinstance(low, int) or isinstance(low, bool) or not 1 <= low < 5:
+        raise root.get("low_mood").fail("expected a whole number from 1 to 4")
+    texts_node = root.get("texts")
+    texts = {}
+    for key in CHECKIN_TEXT_KEYS:
+        texts[key] = texts_node.text(key)
+        _check_placeholders(texts_node.get(key), key, texts[key], CHECKIN_PLACEHOLDERS)
+    return Checkins(
+        cadences=tuple(cadences),
+        weekdays=weekdays,
+        hours=tuple(hours),
+        zones=tuple(zones),
+        moods=tuple(moods),
+        low_mood=low,
+        texts=texts,
+    )
 
 
 def _messages(root: _Node) -> Messages:
@@ -589,6 +750,7 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
         resources=_resources(_read(directory, "resources.yaml")),
         messages=_messages(_read(directory, "messages.yaml")),
         safety=_safety(_read(directory, "safety.yaml")),
+        checkins=_checkins(_read(directory, "checkins.yaml")),
     )
     _no_pressure(content)
     return content

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
-from bot import guidance, safety
+from bot import checkins, guidance, safety
+from bot.checkins import Context, Record, ScheduleWrite, Setup
 from bot.content import END, Content, Step, normalize
 from bot.dialogue import (
     CONTINUE,
@@ -55,6 +57,8 @@ class State:
     start over; it sits on top of `paused`, so "keep going" returns to the pause.
     `country`: an ISO code, `safety.OTHER`, `safety.SKIP`, or None (not asked yet).
     `confirming_forget`: /forget asked her to confirm.
+    `setup`: she is setting check-ins up (it sits beside the questions, which wait).
+    `noting`: the check-in whose note her next message is.
     """
 
     step: str | None = None
@@ -66,6 +70,8 @@ class State:
     confirming: bool = False
     country: str | None = None
     confirming_forget: bool = False
+    setup: Setup | None = None
+    noting: int | None = None
 
     @property
     def mid_way(self) -> bool:
@@ -83,6 +89,8 @@ class State:
             "confirming": self.confirming,
             "country": self.country,
             "confirming_forget": self.confirming_forget,
+            "setup": self.setup.to_dict() if self.setup else None,
+            "noting": self.noting,
         }
 
     @classmethod
@@ -103,7 +111,10 @@ class State:
         step = data.get("step")
         current = content.step(step) if isinstance(step, str) else None
         country = data.get("country")
+        noting = data.get("noting")
         kept = cls(
+            setup=Setup.from_dict(data.get("setup")),
+            noting=noting if isinstance(noting, int) and not isinstance(noting, bool) else None,
             profile=answers(data.get("profile")) or None,
             welcomed=data.get("welcomed") is True,
             country=safety.known_country(content, country) if isinstance(country, str) else None,
@@ -128,7 +139,8 @@ class Outcome:
     `settle` rewrites the message whose button she pressed, without buttons,
     so the chat reads as a record of her answers; `refresh` redraws it with new
     buttons (the ticks of a multi-select). `effect` asks the adapter to export,
-    forget or hide before it shows the replies.
+    forget, hide or show progress before it shows the replies. `write` and
+    `record` are check-in changes, stored in the transaction that stores `state`.
     """
 
     state: State
@@ -136,6 +148,8 @@ class Outcome:
     settle: str | None = None
     refresh: Reply | None = None
     effect: str | None = None
+    write: ScheduleWrite | None = None
+    record: Record | None = None
 
 
 def question(content: Content, step: Step, selected: tuple[str, ...] = ()) -> Reply:
@@ -187,6 +201,8 @@ def prompt(content: Content, state: State) -> tuple[Reply, ...]:
     """What she needs to see to go on: the restart question, the safety pause, or the question."""
     if state.confirming:
         return (_restart_prompt(content),)
+    if state.setup is not None:
+        return checkins.setup_prompt(content, state.setup)
     if state.paused:
         return _resources_hold(content, state)
     current = content.step(state.step)
@@ -200,6 +216,22 @@ def help_replies(content: Content) -> tuple[Reply, ...]:
         Reply(title=m["help_title"], text=f"{m['help_commands_title']}\n{commands}"),
         Reply(title=g.avoid_title, text=guidance.bullets(t.avoid)),
         Reply(title=g.embrace_title, text=guidance.bullets(t.embrace)),
+    )
+
+
+def _from_turn(content: Content, state: State, turn: checkins.Turn) -> Outcome:
+    """A check-in turn as an outcome; what she was in the middle of is asked again after it."""
+    after = replace(state, setup=turn.setup, noting=turn.noting)
+    if turn.stale and not turn.replies:
+        return _stale(content, after)
+    again = tuple(r for r in prompt(content, after) if r not in turn.replies)
+    return Outcome(
+        after,
+        (*turn.replies, *again),
+        settle=turn.settle,
+        effect=turn.effect,
+        write=turn.write,
+        record=turn.record,
     )
 
 
@@ -217,7 +249,9 @@ def _begin(content: Content, state: State) -> Outcome:
     return Outcome(fresh, (*intro, question(content, first)))
 
 
-def _advance(content: Content, state: State, step: Step, chosen: tuple[str, ...]) -> Outcome:
+def _advance(
+    content: Content, state: State, step: Step, chosen: tuple[str, ...], ctx: Context
+) -> Outcome:
     """Record `chosen` for `step` and move on: resources, the next question, or guidance."""
     answers = {**state.answers, step.id: chosen}
     answer = step.answer(chosen[0]) if len(chosen) == 1 and not step.multi else None
@@ -227,7 +261,9 @@ def _advance(content: Content, state: State, step: Step, chosen: tuple[str, ...]
         done = State(profile=answers, welcomed=state.welcomed, country=state.country)
         hide = ((Button(content.messages["hide_label"], Action(HIDE)),),)
         answer_ = tuple(replace(r, buttons=hide) for r in guidance.compose(content, answers))
-        return Outcome(done, answer_, settle=settle)
+        has_checkins = ctx.schedule is not None and ctx.schedule.active
+        offer = () if has_checkins else (checkins.offer(content),)
+        return Outcome(done, (*answer_, *offer), settle=settle)
     moved = replace(state, step=following, answers=answers, selected=())
     if answer is not None and answer.resources_first:
         held = replace(moved, paused=True)
@@ -235,9 +271,20 @@ def _advance(content: Content, state: State, step: Step, chosen: tuple[str, ...]
     return Outcome(moved, prompt(content, moved), settle=settle)
 
 
-def _command(content: Content, state: State, name: str) -> Outcome:
+def _command(content: Content, state: State, name: str, ctx: Context) -> Outcome:
     m = content.messages
+    state = replace(state, noting=None)
+    if name in checkins.COMMANDS:
+        return _from_turn(content, state, checkins.command(content, state.setup, name, ctx))
+    if name == checkins.PROGRESS:
+        return Outcome(state, effect=checkins.PROGRESS)
+    if name == "cancel" and state.setup is not None:
+        left = replace(state, setup=None)
+        return Outcome(
+            left, (Reply(text=content.checkins["setup_cancelled"]), *prompt(content, left))
+        )
     if name == "start":
+        state = replace(state, setup=None)
         if state.mid_way:
             return Outcome(replace(state, confirming=True), (_restart_prompt(content),))
         return _begin(content, state)
@@ -272,12 +319,12 @@ def _stale(content: Content, state: State, key: str = "stale_button") -> Outcome
     return Outcome(state, (Reply(text=content.messages[key]), *current))
 
 
-def _choice(content: Content, state: State, choice: Choice) -> Outcome:
+def _choice(content: Content, state: State, choice: Choice, ctx: Context) -> Outcome:
     step = content.step(choice.step)
     answer = step.answer(choice.answer) if step else None
     if step is None or answer is None:
         return _stale(content, state)
-    if state.paused or state.confirming:
+    if state.paused or state.confirming or state.setup is not None:
         # An answer button can still be on screen from before; what she was asked last comes first.
         return Outcome(state, prompt(content, state))
     if choice.step != state.step:
@@ -291,7 +338,7 @@ def _choice(content: Content, state: State, choice: Choice) -> Outcome:
         selected = tuple(a.id for a in step.answers if a.id in picked)
         toggled = replace(state, selected=selected)
         return Outcome(toggled, refresh=question(content, step, selected))
-    return _advance(content, state, step, (answer.id,))
+    return _advance(content, state, step, (answer.id,), ctx)
 
 
 def _privacy_action(content: Content, state: State, action: Action) -> Outcome | None:
@@ -319,11 +366,14 @@ def _privacy_action(content: Content, state: State, action: Action) -> Outcome |
     return None
 
 
-def _action(content: Content, state: State, action: Action) -> Outcome:
+def _action(content: Content, state: State, action: Action, ctx: Context) -> Outcome:
     m = content.messages
     privacy = _privacy_action(content, state, action)
     if privacy is not None:
         return privacy
+    if action.name in checkins.ACTIONS:
+        turn = checkins.action(content, state.setup, state.noting, action, ctx)
+        return _stale(content, state) if turn is None else _from_turn(content, state, turn)
     if action.name == RESTART and state.confirming:
         return replace(_begin(content, state), settle=m["restart_confirm"])
     if action.name == KEEP and state.confirming:
@@ -344,7 +394,7 @@ def _action(content: Content, state: State, action: Action) -> Outcome:
         and not state.paused
     ):
         chosen = state.selected if action.name == DONE else ()
-        return _advance(content, state, step, chosen)
+        return _advance(content, state, step, chosen, ctx)
     return _stale(content, state)
 
 
@@ -364,11 +414,21 @@ def _crisis(content: Content, state: State, text: str) -> Outcome | None:
     return Outcome(held, (intro, *prompt(content, held)))
 
 
-def _text(content: Content, state: State, text: str) -> Outcome:
+def _text(content: Content, state: State, text: str, ctx: Context) -> Outcome:
     m = content.messages
     crisis = _crisis(content, state, text)
+    if state.noting is not None:
+        # Her note is kept even when it worries us; the resources come first all the same.
+        noted = _from_turn(
+            content, state, checkins.note_text(content, state.setup, state.noting, text)
+        )
+        if crisis is None:
+            return noted
+        return replace(crisis, state=replace(crisis.state, noting=None), record=noted.record)
     if crisis is not None:
         return crisis
+    if state.setup is not None and not state.confirming:
+        return _from_turn(content, state, checkins.setup_text(content, state.setup, text, ctx))
     step = content.step(state.step)
     if step is None:
         return _stale(content, state, "after_guidance" if state.profile else "idle")
@@ -376,26 +436,30 @@ def _text(content: Content, state: State, text: str) -> Outcome:
         return Outcome(state, prompt(content, state))
     answer = step.match(text)
     if answer is not None:
-        chosen = _choice(content, state, Choice(step.id, answer.id))
+        chosen = _choice(content, state, Choice(step.id, answer.id), ctx)
         # A typed tick has no pressed message to redraw: show the question afresh.
         redrawn = (chosen.refresh,) if chosen.refresh else ()
         return Outcome(chosen.state, (*chosen.replies, *redrawn))
     if step.multi:
         said = normalize(text)
         if said == normalize(step.done_label):
-            return _action(content, state, Action(DONE, step.id))
+            return _action(content, state, Action(DONE, step.id), ctx)
         if said == normalize(step.none_label):
-            return _action(content, state, Action(NONE, step.id))
+            return _action(content, state, Action(NONE, step.id), ctx)
     nudge = m["nudge_multi"] if step.multi else m["nudge_single"]
     return Outcome(state, (Reply(text=nudge), *prompt(content, state)))
 
 
-def respond(content: Content, state: State, event: Input) -> Outcome:
-    """Apply one input to her state. Total: every input yields an outcome, none raises."""
+def respond(content: Content, state: State, event: Input, ctx: Context | None = None) -> Outcome:
+    """Apply one input to her state. Total: every input yields an outcome, none raises.
+
+    `ctx` carries the clock and her schedule; without one it is now and no schedule.
+    """
+    ctx = ctx or Context(now=datetime.now(UTC))
     if isinstance(event, Command):
-        return _command(content, state, event.name)
+        return _command(content, state, event.name, ctx)
     if isinstance(event, Choice):
-        return _choice(content, state, event)
+        return _choice(content, state, event, ctx)
     if isinstance(event, Action):
-        return _action(content, state, event)
-    return _text(content, state, event.text)
+        return _action(content, state, event, ctx)
+    return _text(content, state, event.text, ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from bot.conversation import Conversation
 from bot.db.migrate import upgrade
 from bot.db.store import Store, open_store
 from bot.db.url import normalize
+
+# As `python -m bot` runs: python-telegram-bot reports time periods as timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture(scope="session")

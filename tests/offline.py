@@ -34,6 +34,7 @@ class Shown:
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     deleted: bool = False
     document: bytes | None = None
+    photo: bytes | None = None
     incoming: bool = False
 
     @property
@@ -120,6 +121,14 @@ class OfflineRequest(BaseRequest):
             self.messages[shown.message_id] = shown
             document = {"file_id": "doc", "file_unique_id": "doc", "file_name": "my-data.json"}
             return {**self._message(shown), "document": document}
+        if name == "sendPhoto":
+            _, data, _ = params["photo"]
+            shown = Shown(
+                next(self._ids), int(params["chat_id"]), params.get("caption", ""), photo=data
+            )
+            self.messages[shown.message_id] = shown
+            photo = [{"file_id": "p", "file_unique_id": "p", "width": 600, "height": 300}]
+            return {**self._message(shown), "photo": photo}
         if name == "deleteMessages":
             for message_id in params["message_ids"]:
                 if message_id in self.messages:

@@ -348,8 +348,9 @@ def test_done_after_ticking_finishes_with_guidance_that_puts_her_picks_first(
     assert done.state.profile is not None
     assert done.state.profile["tactics"] == ("begging", "checking")
     assert done.replies[0].text == content.guidance.opening
-    assert done.replies[-1].text == content.guidance.closing
-    assert {r.kind for r in done.replies} == {"guidance"}
+    assert done.replies[-2].text == content.guidance.closing
+    assert done.replies[-1].text == content.checkins["offer"]
+    assert {r.kind for r in done.replies[:-1]} == {"guidance"}
     warnings = next(r for r in done.replies if r.title == content.guidance.avoid_title)
     assert warnings.text.startswith(content.guidance.avoid_picked_note)
     assert done.settle == content.messages["answered"].format(
@@ -733,7 +734,7 @@ def test_an_old_button_from_an_earlier_run_does_not_skip_the_safety_pause(
 # ---- unknown commands ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["settings", "stop", "START", ""])
+@pytest.mark.parametrize("name", ["settings", "quit", "START", ""])
 def test_an_unknown_command_says_so_and_repeats_her_question(content: Content, name: str) -> None:
     at_contact = partway(content, "contact")
 

@@ -31,16 +31,16 @@ async def test_restart_between_answers_keeps_her_place(content: Content, db_url:
 
 
 async def test_a_failing_step_leaves_her_state_as_it_was(store: Store) -> None:
-    await store.transition(1, 1, lambda _: ({"step": "safety"}, None))
+    await store.turn(1, 1, lambda _s, _p, _c: ({"step": "safety"}, None, None, None))
 
-    def explode(_: dict[str, Any] | None) -> tuple[dict[str, Any], None]:
+    def explode(*_: Any) -> tuple[dict[str, Any], None, None, None]:
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        await store.transition(1, 1, explode)
+        await store.turn(1, 1, explode)
 
     assert await store.state_of(1) == {"step": "safety"}
-    await store.transition(1, 1, lambda s: ({**(s or {}), "after": True}, None))
+    await store.turn(1, 1, lambda s, _p, _c: ({**(s or {}), "after": True}, None, None, None))
     assert await store.state_of(1) == {"step": "safety", "after": True}
 
 

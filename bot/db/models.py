@@ -7,10 +7,23 @@ named in one place only.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, MetaData, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -47,7 +60,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
 
 
 class User(Base):
@@ -75,3 +92,76 @@ class ChatMessage(Base):
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     chat_id: Mapped[int] = mapped_column(TelegramId)
     sent_at: Mapped[datetime]
+
+
+def _her(column: str = "users.user_id") -> ForeignKey:
+    """Rows about her hang off her user row, so nothing can outlive it."""
+    return ForeignKey(column, ondelete="CASCADE")
+
+
+class Schedule(Base):
+    """Her check-in plan, one row per person.
+
+    `next_due_at` is the next slot in UTC, or NULL when nothing is due: after
+    /stop, when Telegram said she blocked the bot (`active` false), or while
+    paused until she resumes. The dispatcher's only question, "which rows are
+    due?", is a range scan on its index. `seen` holds the encouragements she
+    has had from her current pool, so none repeats before she has seen them all.
+    """
+
+    __tablename__ = "schedules"
+
+    user_id: Mapped[int] = mapped_column(TelegramId, _her(), primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(TelegramId)
+    cadence: Mapped[str] = mapped_column(String(16))
+    hour: Mapped[int]
+    minute: Mapped[int]
+    zone: Mapped[str] = mapped_column(String(64))
+    weekday: Mapped[int | None]
+    anchor: Mapped[date | None]
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    paused_until: Mapped[datetime | None]
+    active: Mapped[bool]
+    seen: Mapped[list[str]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+FAILED, UNKNOWN, CANCELLED = "failed", "unknown", "cancelled"
+"""A delivery's life: claimed (pending), handed to Telegram (sending), then an outcome.
+
+`unknown`: the process died while Telegram had the request, so it may have
+arrived; it is never sent again (at most once). `cancelled`: she paused or
+stopped check-ins after this one was claimed and before it went out.
+"""
+
+
+class Checkin(Base):
+    """One check-in: its slot, its delivery, and her answers.
+
+    The row is written in the transaction that moves her `next_due_at` on, so
+    a slot is recorded exactly once; the unique (user, slot) pair makes that a
+    rule of the database, not only of the code.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("user_id", "due_at"),
+        Index("ix_checkins_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(TelegramId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(TelegramId, _her(), index=True)
+    chat_id: Mapped[int] = mapped_column(TelegramId)
+    due_at: Mapped[datetime]
+    encouragement: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int]
+    not_before: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime | None]
+    mood: Mapped[int | None]
+    kept: Mapped[bool | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]

@@ -12,7 +12,7 @@ processors (JSON, aware datetimes) but without its per-call machinery.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Dialect
@@ -30,10 +30,13 @@ class Prepared:
     binds: tuple[Processor, ...]
     columns: tuple[str, ...]
     results: tuple[Processor, ...]
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    """Values written into the statement itself (`status='pending'`), bound like the rest."""
 
     def args(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        merged = {**self.fixed, **values} if self.fixed else values
         return tuple(
-            proc(values[name]) if proc else values[name]
+            proc(merged[name]) if proc else merged[name]
             for name, proc in zip(self.names, self.binds, strict=True)
         )
 
@@ -55,4 +58,9 @@ def prepare(statement: ClauseElement, dialect: Dialect) -> Prepared:
     returned = list(selected) if selected is not None else []
     columns = tuple(c.key for c in returned)
     results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in returned)
-    return Prepared(str(compiled), names, binds, columns, results)
+    fixed = {
+        name: compiled.binds[name].effective_value
+        for name in names
+        if not compiled.binds[name].required
+    }
+    return Prepared(str(compiled), names, binds, columns, results, fixed)

@@ -18,23 +18,52 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.errors import make_error_handler
 from bot.telegram.handlers import Handlers
+from bot.telegram.throttle import SharedLimiter, Throttle
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 """New messages in a private chat; edits are deliberately left unanswered."""
 
 
 def build(
-    settings: Settings, conversation: Conversation, builder: ApplicationBuilder | None = None
+    settings: Settings,
+    conversation: Conversation,
+    builder: ApplicationBuilder | None = None,
+    *,
+    checkins: bool = True,
 ) -> Application:
-    """The Application for `conversation`; `builder` lets tests plug in an offline request."""
+    """The Application for `conversation`; `builder` lets tests plug in an offline request.
+
+    The check-in dispatcher starts with the bot (`run_polling`, `run_webhook`)
+    and stops before it: it shares the bot's connection and the throttle.
+    `checkins=False` leaves it out (tests that drive a dispatcher themselves).
+    """
     messages = conversation.content.messages
+    throttle = Throttle()
+    dispatchers: list[Dispatcher] = []
 
     async def post_init(app: Application) -> None:
         await app.bot.set_my_commands(
             [BotCommand(name, text) for name, text in messages.commands.items()]
         )
+        if not checkins:
+            return
+        dispatcher = Dispatcher(
+            conversation.content,
+            conversation.store,
+            app.bot,
+            throttle,
+            poll_seconds=settings.checkin_poll_seconds,
+            clock=conversation.clock,
+        )
+        dispatcher.start()
+        dispatchers.append(dispatcher)
+
+    async def post_stop(app: Application) -> None:
+        while dispatchers:
+            await dispatchers.pop().stop()
 
     async def post_shutdown(app: Application) -> None:
         await conversation.store.close()
@@ -44,7 +73,9 @@ def build(
         builder = builder.token(settings.telegram_bot_token)
     app = (
         builder.base_url(settings.telegram_base_url)
+        .rate_limiter(SharedLimiter(throttle))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

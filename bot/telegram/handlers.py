@@ -8,6 +8,7 @@ Telegram's side of privacy: the ids of the messages in her chat are noted
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import CallbackQuery, Message, Update
@@ -15,6 +16,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import checkins, progress
 from bot.conversation import Conversation
 from bot.dialogue import EXPORT, FORGET, HIDE, Command, Input, Reply, Text
 from bot.flow import Outcome
@@ -133,6 +135,8 @@ class Handlers:
                 chat_id, document, filename="my-data.json", caption=self.messages["mydata_caption"]
             )
             sent.append(message.message_id)
+        elif outcome.effect == checkins.PROGRESS:
+            sent += await self._progress(context, user_id, chat_id)
         elif outcome.effect in (FORGET, HIDE):
             if outcome.effect == FORGET:
                 gone = await self.store.forget(user_id)
@@ -145,6 +149,28 @@ class Handlers:
         for reply in outcome.replies:
             sent += await self._send(context, chat_id, reply)
         return sent
+
+    async def _progress(
+        self, context: ContextTypes.DEFAULT_TYPE, user_id: int, chat_id: int
+    ) -> list[int]:
+        """Her history as a chart with a summary caption, or as text when there is no chart."""
+        content = self.conversation.content
+        history = await self.conversation.history(user_id)
+        text = progress.summary(content, history)
+        png = None
+        if history:
+            try:
+                # Drawing takes tens of milliseconds: keep it off the loop everyone shares.
+                png = await asyncio.to_thread(progress.chart, content, history)
+            except Exception as exc:  # the words still go out without the picture
+                log.warning("could not draw a progress chart: %s", type(exc).__name__)
+        if png is None:
+            title = content.checkins["progress_title"]
+            return await self._send(context, chat_id, Reply(text=text, title=title))
+        message = await context.bot.send_photo(
+            chat_id, png, caption=render.to_html(Reply(text=text))[0], parse_mode=ParseMode.HTML
+        )
+        return [message.message_id]
 
     async def _send(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply

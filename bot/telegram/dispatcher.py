@@ -1,0 +1,188 @@
+"""The check-in dispatcher: one loop for every schedule, not one job per user.
+
+Each round claims due schedules in batches (an indexed range scan on
+`next_due_at`), which queues one delivery per schedule and moves the schedule
+on in the same transaction. Then the queue is sent through the shared
+`Throttle`. A delivery is marked `sending` right before it goes to Telegram
+and `sent` right after, so after a crash:
+
+- claimed but not yet sent (`pending`): sent on restart, nothing lost;
+- with Telegram when the process died (`sending`): never sent again, since it
+  may well have arrived (at most once);
+- sent: done.
+
+The next slot is counted from the moment of claiming, at least `MIN_GAP`
+ahead, so after downtime she gets one catch-up check-in, not one per missed
+slot, and never two within a few hours. Memory holds one batch at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import checkins, flow, schedule
+from bot.content import Content
+from bot.conversation import Clock, utc_now
+from bot.db.store import Claimed, Delivery, Due, Store
+from bot.telegram import render
+from bot.telegram.throttle import CLAIMED, Throttle, retry_seconds
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+MIN_GAP = timedelta(hours=12)
+MAX_ATTEMPTS = 5
+BACKOFF = timedelta(seconds=30)
+"""Retry after 30 s, 1 min, 2 min, 4 min; then the slot is given up."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        content: Content,
+        store: Store,
+        bot: Any,
+        throttle: Throttle,
+        *,
+        poll_seconds: float = 30.0,
+        batch: int = BATCH,
+        clock: Clock = utc_now,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.content = content
+        self.store = store
+        self.bot = bot
+        self.throttle = throttle
+        self.poll_seconds = poll_seconds
+        self.batch = batch
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self._sleep = sleep
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.sent = 0
+
+    # ---- the loop ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.get_running_loop().create_task(self.run(), name="checkins")
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop after the send in flight; a send stuck longer than `grace` is cancelled."""
+        self._stop.set()
+        if self._task is None:
+            return
+        task, self._task = self._task, None
+        _, stuck = await asyncio.wait({task}, timeout=grace)
+        if stuck:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run(self) -> None:
+        recovered = await self.store.recover()
+        if recovered:
+            log.warning("%d check-ins were with Telegram at a crash; not sent again", recovered)
+        while not self._stop.is_set():
+            try:
+                claimed = await self.tick()
+            except Exception:  # a database hiccup must not end check-ins for everyone
+                log.exception("check-in round failed; trying again next round")
+                claimed = 0
+            if claimed < self.batch:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), self.poll_seconds)
+
+    async def tick(self) -> int:
+        """One round: claim what is due, then send everything that is ready. Returns claimed."""
+        claimed = await self.claim()
+        await self.drain()
+        return claimed
+
+    # ---- claiming ---------------------------------------------------------------------
+
+    async def claim(self) -> int:
+        now = self.clock()
+
+        def decide(due: Due) -> Claimed:
+            state = flow.State.from_dict(due.state, self.content)
+            chosen, seen = checkins.pick(self.content, state.profile, due.seen, self.rng)
+            following = None
+            if due.snapshot is not None:
+                following = schedule.next_due(due.snapshot.plan, now + MIN_GAP)
+            return Claimed(chosen.id, seen, following)
+
+        return await self.store.claim_due(now, self.batch, decide)
+
+    # ---- sending ----------------------------------------------------------------------
+
+    async def drain(self) -> int:
+        """Send every queued check-in that is ready; returns how many went out."""
+        done = 0
+        while not self._stop.is_set():
+            ready = await self.store.waiting(self.clock(), 100)
+            if not ready:
+                break
+            for delivery in ready:
+                if self._stop.is_set():
+                    break
+                done += await self.deliver(delivery)
+        return done
+
+    async def deliver(self, delivery: Delivery) -> int:
+        """Send one check-in and record what happened; 1 if it went out."""
+        await self.throttle.acquire(delivery.chat_id, urgent=False)
+        if not await self.store.start_sending(delivery.id):
+            return 0  # she paused or stopped since it was claimed
+        reply = checkins.checkin_message(self.content, delivery.id, delivery.encouragement)
+        extra = {"rate_limit_args": CLAIMED} if getattr(self.bot, "rate_limiter", None) else {}
+        try:
+            message = await self.bot.send_message(
+                delivery.chat_id,
+                render.to_html(reply)[0],
+                parse_mode=ParseMode.HTML,
+                reply_markup=render.keyboard(reply),
+                **extra,
+            )
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc)
+            log.warning("Telegram asked to slow down for %.0f s", seconds)
+            self.throttle.hold(seconds)
+            await self.store.later(delivery.id, self.clock() + timedelta(seconds=seconds))
+            return 0
+        except Forbidden:
+            log.info("a check-in chat is closed to the bot; her schedule is switched off")
+            await self.store.failed(delivery.id, blocked_user=delivery.user_id)
+            return 0
+        except BadRequest as exc:
+            log.warning("Telegram refused a check-in (%s); moving on", type(exc).__name__)
+            await self.store.failed(delivery.id)
+            return 0
+        except (NetworkError, TelegramError) as exc:
+            attempts = delivery.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                log.warning(
+                    "a check-in failed %d times (%s); giving up", attempts, type(exc).__name__
+                )
+                await self.store.failed(delivery.id)
+            else:
+                wait = BACKOFF * 2 ** (attempts - 1)
+                log.info("a check-in will be retried in %s (%s)", wait, type(exc).__name__)
+                await self.store.later(delivery.id, self.clock() + wait)
+            return 0
+        now = self.clock()
+        await self.store.sent(delivery.id, message.message_id, now)
+        await self.store.remember(delivery.user_id, delivery.chat_id, [message.message_id])
+        self.sent += 1
+        return 1

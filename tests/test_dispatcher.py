@@ -1,0 +1,390 @@
+"""The check-in dispatcher against a real database and a fake Bot.
+
+Every test moves a fake clock instead of waiting, and looks at what she would
+notice: how many check-ins reached her chat, when the next one is due, and
+whether her schedule is still on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import URL
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.checkins import ScheduleWrite
+from bot.content import Content
+from bot.db.store import Store
+from bot.db.url import sqlite_path
+from bot.schedule import DAILY, Plan
+from bot.telegram.dispatcher import MAX_ATTEMPTS, Dispatcher
+from bot.telegram.throttle import Throttle
+
+T0 = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
+
+
+class Crash(BaseException):
+    """The process dies: nothing after this point runs (not even `except Exception`)."""
+
+
+@dataclass
+class Sent:
+    message_id: int
+    chat_id: int
+    text: str
+    markup: Any
+
+
+@dataclass
+class FakeBot:
+    """Accepts every message at once, unless told to fail the next ones."""
+
+    sent: list[Sent] = field(default_factory=list)
+    failures: list[BaseException | Callable[[], BaseException]] = field(default_factory=list)
+    crash_after_accepting: bool = False
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Sent:
+        if self.failures:
+            failure = self.failures.pop(0)
+            raise failure() if callable(failure) else failure
+        message = Sent(len(self.sent) + 1, chat_id, text, kwargs.get("reply_markup"))
+        self.sent.append(message)
+        if self.crash_after_accepting:
+            raise Crash
+        return message
+
+
+@dataclass
+class Clock:
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class FastThrottle(Throttle):
+    """The real throttle on a fake monotonic clock, so tests never sleep."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept = 0.0
+
+        async def sleep(seconds: float) -> None:
+            self.t += seconds
+            self.slept += seconds
+
+        super().__init__(clock=lambda: self.t, sleep=sleep)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def bot() -> FakeBot:
+    return FakeBot()
+
+
+def dispatcher(content: Content, store: Store, bot: FakeBot, clock: Clock) -> Dispatcher:
+    return Dispatcher(content, store, bot, FastThrottle(), clock=clock, rng=random.Random(1))
+
+
+async def plan_for(store: Store, user_id: int, due: datetime, hour: int = 19) -> None:
+    """Her daily plan at `hour`:00 UTC, next due at `due`, stored as the bot stores it."""
+    plan = Plan(DAILY, hour, 0, "UTC")
+    write = ScheduleWrite(plan, due)
+    await store.turn(user_id, user_id, lambda s, p, c: ({"v": 1}, write, None, None), now=due)
+
+
+def rows(db_url: URL, sql: str) -> list[tuple[Any, ...]]:
+    path = sqlite_path(db_url)
+    assert path is not None
+    with sqlite3.connect(path) as db:
+        return db.execute(sql).fetchall()
+
+
+def next_due(db_url: URL, user_id: int) -> str | None:
+    return rows(db_url, f"SELECT next_due_at FROM schedules WHERE user_id = {user_id}")[0][0]
+
+
+def statuses(db_url: URL) -> list[str]:
+    return [r[0] for r in rows(db_url, "SELECT status FROM checkins ORDER BY id")]
+
+
+# ---- claim, send, advance -----------------------------------------------------------
+
+
+async def test_a_due_check_in_is_sent_once_and_the_schedule_moves_on(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    d = dispatcher(content, store, bot, clock)
+    assert await d.tick() == 1
+    assert await d.tick() == 0
+
+    assert [s.chat_id for s in bot.sent] == [1]
+    assert content.checkins["checkin_mood"] in bot.sent[0].text
+    assert next_due(db_url, 1).startswith("2026-11-25 19:00")  # type: ignore[union-attr]
+    assert statuses(db_url) == ["sent"]
+
+
+async def test_nothing_is_sent_before_it_is_due(
+    content: Content, store: Store, bot: FakeBot, clock: Clock
+) -> None:
+    await plan_for(store, 1, T0 + timedelta(minutes=1))
+    d = dispatcher(content, store, bot, clock)
+    await d.tick()
+    assert bot.sent == []
+    clock.now += timedelta(minutes=1)
+    await d.tick()
+    assert len(bot.sent) == 1
+
+
+async def test_a_crash_between_send_and_commit_never_sends_it_twice(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    bot.crash_after_accepting = True
+    with pytest.raises(Crash):
+        await dispatcher(content, store, bot, clock).tick()
+    assert len(bot.sent) == 1
+
+    # The process starts again.
+    bot.crash_after_accepting = False
+    again = dispatcher(content, store, bot, clock)
+    assert await again.store.recover() == 1
+    await again.tick()
+    clock.now += timedelta(hours=1)
+    await again.tick()
+
+    assert len(bot.sent) == 1
+    assert statuses(db_url) == ["unknown"]
+    assert next_due(db_url, 1).startswith("2026-11-25 19:00")  # type: ignore[union-attr]
+
+
+async def test_a_crash_after_claiming_loses_nothing(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    await dispatcher(content, store, bot, clock).claim()  # then the process dies
+    assert bot.sent == []
+
+    again = dispatcher(content, store, bot, clock)
+    await again.store.recover()
+    await again.tick()
+    assert len(bot.sent) == 1
+    assert statuses(db_url) == ["sent"]
+
+
+async def test_after_downtime_one_catch_up_not_one_per_missed_slot(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    clock.now = T0 + timedelta(days=3, hours=23, minutes=59)  # back at 18:59, days later
+    d = dispatcher(content, store, bot, clock)
+    await d.tick()
+    await d.tick()
+    assert len(bot.sent) == 1
+    # Not a second one a minute later at 19:00: the next is tomorrow's.
+    assert next_due(db_url, 1).startswith("2026-11-29 19:00")  # type: ignore[union-attr]
+    clock.now += timedelta(minutes=2)
+    await d.tick()
+    assert len(bot.sent) == 1
+
+
+async def test_claims_take_batches_and_memory_holds_one_batch(
+    content: Content, store: Store, bot: FakeBot, clock: Clock
+) -> None:
+    for user in range(1, 8):
+        await plan_for(store, user, T0)
+    d = Dispatcher(content, store, bot, FastThrottle(), clock=clock, batch=3)
+    assert await d.claim() == 3
+    assert await d.claim() == 3
+    assert await d.claim() == 1
+    await d.drain()
+    assert sorted(s.chat_id for s in bot.sent) == list(range(1, 8))
+
+
+async def test_check_ins_rotate_without_repeats(
+    content: Content, store: Store, bot: FakeBot, clock: Clock
+) -> None:
+    await plan_for(store, 1, T0)
+    d = dispatcher(content, store, bot, clock)
+    for _ in range(10):
+        await d.tick()
+        clock.now += timedelta(days=1)
+    texts = [s.text for s in bot.sent]
+    assert len(texts) == 10
+    assert len(set(texts)) == 10
+
+
+# ---- Telegram's errors ----------------------------------------------------------------
+
+
+async def test_retry_after_waits_as_long_as_telegram_asks_then_sends(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    bot.failures = [RetryAfter(timedelta(seconds=12))]
+    d = dispatcher(content, store, bot, clock)
+    await d.tick()
+    assert bot.sent == []
+    assert statuses(db_url) == ["pending"]
+    assert isinstance(d.throttle, FastThrottle)
+    d.throttle.t += 0.001
+    clock.now += timedelta(seconds=11)
+    await d.tick()
+    assert bot.sent == []  # not before the 12 seconds are up
+    clock.now += timedelta(seconds=1)
+    await d.tick()
+    assert len(bot.sent) == 1
+    assert d.throttle.slept >= 11.9  # the shared throttle held everything back too
+
+
+async def test_forbidden_switches_her_schedule_off(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    bot.failures = [Forbidden("Forbidden: bot was blocked by the user")]
+    d = dispatcher(content, store, bot, clock)
+    await d.tick()
+    assert rows(db_url, "SELECT active, next_due_at FROM schedules") == [(0, None)]
+    clock.now += timedelta(days=2)
+    await d.tick()
+    assert bot.sent == []
+    assert statuses(db_url) == ["failed"]
+
+
+@pytest.mark.parametrize("error", [TimedOut, lambda: NetworkError("connection reset")])
+async def test_timeouts_retry_later_without_losing_the_slot(
+    content: Content,
+    store: Store,
+    bot: FakeBot,
+    clock: Clock,
+    db_url: URL,
+    error: Callable[[], BaseException],
+) -> None:
+    await plan_for(store, 1, T0)
+    bot.failures = [error, error]
+    d = dispatcher(content, store, bot, clock)
+    await d.tick()
+    clock.now += timedelta(seconds=30)
+    await d.tick()
+    assert bot.sent == []
+    clock.now += timedelta(minutes=1)
+    await d.tick()
+    assert len(bot.sent) == 1
+    assert rows(db_url, "SELECT status, attempts FROM checkins") == [("sent", 3)]
+
+
+async def test_a_check_in_that_keeps_failing_is_given_up_after_a_few_tries(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    bot.failures = [TimedOut() for _ in range(MAX_ATTEMPTS)]
+    d = dispatcher(content, store, bot, clock)
+    for _ in range(MAX_ATTEMPTS + 2):
+        await d.tick()
+        clock.now += timedelta(minutes=10)
+    assert statuses(db_url)[0] == "failed"
+    assert rows(db_url, "SELECT active FROM schedules") == [(1,)]  # tomorrow's still comes
+
+
+async def test_bad_request_is_logged_without_text_and_the_slot_moves_on(
+    content: Content,
+    store: Store,
+    bot: FakeBot,
+    clock: Clock,
+    db_url: URL,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await plan_for(store, 1, T0)
+    bot.failures = [BadRequest("Bad Request: chat not found")]
+    d = dispatcher(content, store, bot, clock)
+    await d.tick()
+    assert statuses(db_url) == ["failed"]
+    assert next_due(db_url, 1).startswith("2026-11-25 19:00")  # type: ignore[union-attr]
+    assert "BadRequest" in caplog.text
+    assert "chat not found" not in caplog.text
+
+
+# ---- her choices win ----------------------------------------------------------------
+
+
+async def test_stopping_after_a_claim_cancels_what_was_queued(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    d = dispatcher(content, store, bot, clock)
+    await d.claim()
+    plan = Plan(DAILY, 19, 0, "UTC")
+    stop = ScheduleWrite(plan, None, active=False, cancel_pending=True)
+    await store.turn(1, 1, lambda s, p, c: (s, stop, None, None), now=clock.now)
+    await d.drain()
+    assert bot.sent == []
+    assert statuses(db_url) == ["cancelled"]
+
+
+async def test_forget_removes_schedules_and_check_ins(
+    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(store, 1, T0)
+    await plan_for(store, 2, T0)
+    await dispatcher(content, store, bot, clock).tick()
+    await store.forget(1)
+    assert rows(db_url, "SELECT user_id FROM schedules") == [(2,)]
+    assert rows(db_url, "SELECT user_id FROM checkins") == [(2,)]
+
+
+# ---- the loop -----------------------------------------------------------------------
+
+
+async def test_the_loop_runs_rounds_and_stops_when_asked(
+    content: Content, store: Store, bot: FakeBot, clock: Clock
+) -> None:
+    await plan_for(store, 1, T0)
+    d = Dispatcher(content, store, bot, Throttle(), clock=clock, poll_seconds=0.05)
+    d.start()
+    for _ in range(100):
+        if bot.sent:
+            break
+        await asyncio.sleep(0.01)
+    await d.stop()
+    assert len(bot.sent) == 1
+
+
+async def test_memory_is_flat_in_the_number_of_schedules(
+    content: Content, store: Store, bot: FakeBot, clock: Clock
+) -> None:
+    """The dispatcher keeps no per-user state: what it holds is one batch."""
+    d = Dispatcher(content, store, bot, FastThrottle(), clock=clock, batch=5)
+    for user in range(1, 21):
+        await plan_for(store, user, T0)
+    await d.tick()
+    assert not [v for v in vars(d).values() if isinstance(v, dict | list | set)]
+
+
+async def test_the_throttle_never_lets_more_than_30_through_in_any_second() -> None:
+    throttle = FastThrottle()
+    times = []
+    for chat in range(200):
+        await throttle.acquire(chat, urgent=False)
+        times.append(throttle.t)
+    for i in range(len(times) - 30):
+        assert times[i + 30] - times[i] >= 1.0
+    assert times[-1] == pytest.approx(200 / 30 - 1, abs=1.0)
+
+
+async def test_a_check_in_waits_a_second_after_anything_sent_to_her_chat() -> None:
+    throttle = FastThrottle()
+    await throttle.acquire(5)  # a reply to her
+    await throttle.acquire(5, urgent=False)
+    assert throttle.t >= 1.0

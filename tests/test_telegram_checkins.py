@@ -1,0 +1,143 @@
+"""Check-ins through the Telegram handlers: set up by buttons and typing, delivered, answered.
+
+The clock is moved instead of waited for: the conversation and the dispatcher
+share a fake clock, and the dispatcher sends with the application's own bot
+through the offline request, so what she sees is what Telegram would show.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import URL
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.config import Settings
+from bot.content import Content
+from bot.conversation import Conversation
+from bot.db.store import open_store
+from bot.telegram.app import build
+from bot.telegram.dispatcher import Dispatcher
+from bot.telegram.throttle import Throttle
+from tests.offline import Chat, OfflineRequest
+from tests.test_dispatcher import Clock, rows
+
+NOW = datetime(2026, 11, 24, 15, 42, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def talk(db_url: URL, content: Content, clock: Clock) -> Conversation:
+    """The conversation on the moving clock."""
+    return Conversation(content, open_store(db_url), clock=clock)
+
+
+@pytest.fixture
+async def app(db_url: URL, talk: Conversation) -> AsyncIterator[Application]:
+    settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
+    conversation = talk
+    builder = ApplicationBuilder().request(OfflineRequest()).get_updates_request(OfflineRequest())
+    application = build(settings, conversation, builder, checkins=False)
+    await application.initialize()
+    yield application
+    await application.shutdown()
+    assert application.post_shutdown is not None
+    await application.post_shutdown(application)
+
+
+@pytest.fixture
+def her(app: Application) -> Chat:
+    request = app.bot.request
+    assert isinstance(request, OfflineRequest)
+    return Chat(app, request)
+
+
+@pytest.fixture
+def dispatcher(app: Application, talk: Conversation, clock: Clock) -> Dispatcher:
+    """A dispatcher on the app's own bot and store, driven by `tick` instead of its loop."""
+    return Dispatcher(
+        talk.content, talk.store, app.bot, Throttle(), clock=clock, rng=random.Random(3)
+    )
+
+
+async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
+    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher, db_url: URL
+) -> None:
+    c = content.checkins
+    await her.send("/checkins")
+    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
+    await her.send("15:43")  # typed
+    await her.press("UTC")  # tapped
+    assert her.last().plain == c["confirmed"].format(when="Tuesday 15:43", zone="UTC")
+
+    await dispatcher.tick()
+    assert content.checkins["checkin_mood"] not in her.last().plain  # not yet
+
+    clock.now += timedelta(minutes=1)
+    await dispatcher.tick()
+    checkin = her.last()
+    assert checkin.plain.endswith(c["checkin_mood"])
+    assert checkin.labels == [label for _, label in c.moods]
+
+    await her.press(c.moods[3][1])
+    assert c.moods[3][1] in checkin.plain  # the question now shows her answer
+    assert checkin.buttons == []
+    await her.press(c["kept_yes"])
+    await her.press(c["note_label"])
+    await her.send("Called my sister instead of him.")
+    assert her.last().plain == c["note_saved"]
+    assert rows(db_url, "SELECT mood, kept, note FROM checkins") == [
+        (4, 1, "Called my sister instead of him.")
+    ]
+
+    # A second tick the same minute sends nothing more.
+    await dispatcher.tick()
+    assert sum(c["checkin_mood"] in m.plain for m in her.visible()) == 1
+
+
+async def test_progress_shows_a_chart_of_her_answers(
+    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
+) -> None:
+    c = content.checkins
+    await her.send("/progress")
+    assert her.last().plain.startswith(c["progress_title"])
+    assert her.last().plain.endswith(c["progress_empty"])
+    assert her.last().photo is None
+
+    await her.send("/checkins")
+    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
+    await her.send("16:00")
+    await her.press("UTC")
+    for day, (mood, kept) in enumerate(((2, "kept_no"), (3, "kept_yes"), (4, "kept_yes")), 1):
+        clock.now = datetime(2026, 11, 24, 16, 0, 30, tzinfo=UTC) + timedelta(days=day)
+        await dispatcher.tick()
+        await her.press(c.moods[mood - 1][1])
+        await her.press(c[kept])
+
+    await her.send("/progress")
+    shown = her.last()
+    assert shown.photo is not None
+    assert shown.photo.startswith(b"\x89PNG")
+    assert "Check-ins answered: 3" in shown.plain
+    assert "didn't chase him: 2" in shown.plain
+
+
+async def test_stop_means_nothing_more_arrives(
+    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
+) -> None:
+    c = content.checkins
+    await her.send("/checkins")
+    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
+    await her.press("20:00")
+    await her.press("UTC")
+    await her.send("/stop")
+    clock.now += timedelta(days=3)
+    await dispatcher.tick()
+    assert not any(c["checkin_mood"] in m.plain for m in her.visible())
