@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | console | db upgrade | content check | safety eval]`.
+"""Command line: `python -m bot [run | console | db upgrade | content check | safety eval | bench]`.
 
 With no command it runs the bot when a token is set, and otherwise explains
 how to get one and offers the terminal console. Every command that talks to
@@ -107,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
     screen.add_argument("task", choices=["eval"])
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
+    bench = sub.add_parser("bench", help="measure what check-ins cost (prints figures)")
+    bench.add_argument("task", choices=["checkins"])
+    bench.add_argument(
+        "--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="schedule counts"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -128,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "safety":
         return safety_eval(content, args.data)
+    if args.command == "bench":
+        from bot import bench as benchmarks
+
+        return benchmarks.checkins(content, args.sizes)
     if args.command == "db":
         from bot.db.migrate import upgrade
 

@@ -80,6 +80,7 @@ class Delivered:
     id: int
     mood: int | None = None
     kept: bool | None = None
+    encouragement: str = ""
 
 
 @dataclass(frozen=True)
@@ -494,10 +495,14 @@ def pick(
     return chosen, [*had, chosen.id]
 
 
+def _encouragement_text(content: Content, encouragement: str) -> str:
+    return next((e.text for e in content.encouragements if e.id == encouragement), "")
+
+
 def checkin_message(content: Content, checkin_id: int, encouragement: str) -> Reply:
     """The check-in: the encouragement, then how she is holding up, with a button per level."""
     c = content.checkins
-    text = next((e.text for e in content.encouragements if e.id == encouragement), "")
+    text = _encouragement_text(content, encouragement)
     buttons = tuple((Button(label, Action(MOOD, f"{checkin_id}:{v}")),) for v, label in c.moods)
     body = f"{text}\n\n{c['checkin_mood']}" if text else c["checkin_mood"]
     return Reply(text=body, buttons=buttons, kind="checkin")
@@ -533,9 +538,12 @@ def answer(
             yes = Button(c["kept_yes"], Action(KEPT, f"{found.id}:yes"))
             no = Button(c["kept_no"], Action(KEPT, f"{found.id}:no"))
             replies.append(Reply(text=c["checkin_kept"], buttons=((yes, no),)))
-        settle = content.messages["answered"].format(
+        said_mood = content.messages["answered"].format(
             question=c["checkin_mood"], answer=labels[mood]
         )
+        # The check-in keeps its encouragement; only the buttons give way to her answer.
+        kept_text = _encouragement_text(content, found.encouragement)
+        settle = f"{kept_text}\n\n{said_mood}" if kept_text else said_mood
         return Turn(
             setup, noting, tuple(replies), settle=settle, record=Record(found.id, mood=mood)
         )

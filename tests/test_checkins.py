@@ -36,7 +36,7 @@ class Her:
         wanted = checkins.referenced(event)
         if wanted is not None and wanted in self.answers:
             a = self.answers[wanted]
-            delivered = Delivered(wanted, a.get("mood"), a.get("kept"))  # type: ignore[arg-type]
+            delivered = Delivered(wanted, a.get("mood"), a.get("kept"), "worth_01")  # type: ignore[arg-type]
         ctx = Context(now=self.now, schedule=self.schedule, checkin=delivered)
         outcome = flow.respond(self.content, self.state, event, ctx)
         self.state = outcome.state

@@ -7,6 +7,7 @@ through the offline request, so what she sees is what Telegram would show.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -15,10 +16,12 @@ import pytest
 from sqlalchemy.engine import URL
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.checkins import ScheduleWrite
 from bot.config import Settings
 from bot.content import Content
 from bot.conversation import Conversation
 from bot.db.store import open_store
+from bot.schedule import DAILY, Plan
 from bot.telegram.app import build
 from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.throttle import Throttle
@@ -86,8 +89,10 @@ async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     assert checkin.plain.endswith(c["checkin_mood"])
     assert checkin.labels == [label for _, label in c.moods]
 
+    encouragement = checkin.plain.split("\n\n")[0]
     await her.press(c.moods[3][1])
     assert c.moods[3][1] in checkin.plain  # the question now shows her answer
+    assert checkin.plain.startswith(encouragement)  # and still its encouragement
     assert checkin.buttons == []
     await her.press(c["kept_yes"])
     await her.press(c["note_label"])
@@ -141,3 +146,35 @@ async def test_stop_means_nothing_more_arrives(
     clock.now += timedelta(days=3)
     await dispatcher.tick()
     assert not any(c["checkin_mood"] in m.plain for m in her.visible())
+
+
+async def test_the_bot_starts_its_dispatcher_and_stops_it_before_shutting_down(
+    db_url: URL, content: Content
+) -> None:
+    settings = Settings(
+        database_url=db_url, telegram_bot_token="123456:TEST-token", checkin_poll_seconds=0.05
+    )
+    store = open_store(db_url)
+    plan = Plan(DAILY, 9, 0, "UTC")
+    due = datetime.now(UTC) - timedelta(seconds=1)
+    await store.turn(5, 5, lambda s, p, c: ({"v": 1}, ScheduleWrite(plan, due), None, None))
+    request = OfflineRequest()
+    builder = ApplicationBuilder().request(request).get_updates_request(OfflineRequest())
+    application = build(settings, Conversation(content, store), builder)
+    await application.initialize()
+    assert application.post_init is not None
+    assert application.post_stop is not None
+    assert application.post_shutdown is not None
+    await application.post_init(application)
+    for _ in range(200):
+        if request.called("sendMessage"):
+            break
+        await asyncio.sleep(0.01)
+    await application.post_stop(application)
+    await application.shutdown()
+    await application.post_shutdown(application)
+
+    sent = request.called("sendMessage")
+    assert [int(m["chat_id"]) for m in sent] == [5]
+    assert content.checkins["checkin_mood"] in sent[0]["text"]
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "checkins"]

@@ -189,7 +189,7 @@ class Store:
             dialect,
         )
         self._checkin = prepare(
-            select(checkins.c.id, checkins.c.mood, checkins.c.kept).where(
+            select(checkins.c.id, checkins.c.mood, checkins.c.kept, checkins.c.encouragement).where(
                 checkins.c.id == bindparam("id"), checkins.c.user_id == uid
             ),
             dialect,
@@ -323,7 +323,9 @@ class Store:
             if checkin_id is not None:
                 found = await tx.one(self._checkin, id=checkin_id, user_id=user_id)
                 if found:
-                    delivered = Delivered(found["id"], found["mood"], found["kept"])
+                    delivered = Delivered(
+                        found["id"], found["mood"], found["kept"], found["encouragement"]
+                    )
             after, write, record, result = apply(before, snap, delivered)
             if (after is not None and after != before) or (write and row is None):
                 await tx.run(

@@ -142,9 +142,12 @@ class Dispatcher:
 
     async def deliver(self, delivery: Delivery) -> int:
         """Send one check-in and record what happened; 1 if it went out."""
-        await self.throttle.acquire(delivery.chat_id, urgent=False)
+        # Wait for a free slot first, mark the delivery, then take the slot: the slot's
+        # time is the moment of sending, and a delivery never sits marked while waiting.
+        await self.throttle.ready(delivery.chat_id)
         if not await self.store.start_sending(delivery.id):
             return 0  # she paused or stopped since it was claimed
+        await self.throttle.acquire(delivery.chat_id, urgent=False)
         reply = checkins.checkin_message(self.content, delivery.id, delivery.encouragement)
         extra = {"rate_limit_args": CLAIMED} if getattr(self.bot, "rate_limiter", None) else {}
         try:

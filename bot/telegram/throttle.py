@@ -8,7 +8,8 @@ case where that burst earns a flood wait.)
 
 Replies to what she just did come first: a check-in waits while any reply is
 waiting, and takes only the capacity that is left. A check-in also never goes
-to a chat that was sent anything in the last second.
+to a chat that was sent anything in the last second, and check-ins are spaced
+evenly (1/30 s apart) instead of leaving in bursts of 30 on each second.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Throttle:
         self._last_in_chat: dict[int, float] = {}
         self._held_until = 0.0
         self._replies_waiting = 0
+        self._last_checkin = float("-inf")
 
     def _forget_old(self, now: float) -> None:
         while self._sent and self._sent[0] <= now - WINDOW:
@@ -68,6 +70,7 @@ class Throttle:
         if len(self._sent) >= self.per_second:
             wait = max(wait, self._sent[0] + WINDOW - now)
         if not urgent:
+            wait = max(wait, self._last_checkin + WINDOW / self.per_second - now)
             if self._replies_waiting:
                 wait = max(wait, 0.01)
             last = self._last_in_chat.get(chat_id) if chat_id is not None else None
@@ -88,11 +91,19 @@ class Throttle:
                     self._sent.append(now)
                     if chat_id is not None:
                         self._last_in_chat[chat_id] = now
+                    if not urgent:
+                        self._last_checkin = now
                     return
                 await self._sleep(wait)
         finally:
             if urgent:
                 self._replies_waiting -= 1
+
+    async def ready(self, chat_id: int | None = None) -> None:
+        """Wait until a check-in slot is free, without taking it (see `Dispatcher.deliver`)."""
+        while (wait := self._wait(self._clock(), chat_id, urgent=False)) > 0:
+            await self._sleep(wait)
+            self._forget_old(self._clock())
 
     def hold(self, seconds: float) -> None:
         """Telegram asked for a pause: nothing goes out until it is over."""
