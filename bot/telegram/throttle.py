@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -31,7 +31,9 @@ WINDOW = 1.0
 CLAIMED = {"claimed": True}
 """`rate_limit_args` of a send that already holds a slot (the dispatcher's)."""
 
-REPLY_RETRIES = 2
+REPLY_RETRIES = 6
+NETWORK_BACKOFF = 0.5
+"""A reply that met a network error or a 5xx is tried again after 0.5, 1, 2, 4, 8, 16 s."""
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -115,7 +117,13 @@ def _is_send(endpoint: str) -> bool:
 
 
 class SharedLimiter(BaseRateLimiter[dict[str, Any]]):
-    """Puts every reply through the shared `Throttle`, and waits out flood control."""
+    """Puts every reply through the shared `Throttle`, waits out flood control, and
+    tries a reply again when Telegram could not be reached or failed (5xx).
+
+    A retried reply after a timeout may, rarely, arrive twice (the first attempt
+    may have reached Telegram); an answer she never gets is the worse failure.
+    The dispatcher's sends are not retried here: it reschedules them itself.
+    """
 
     def __init__(self, throttle: Throttle) -> None:
         self.throttle = throttle
@@ -143,10 +151,15 @@ class SharedLimiter(BaseRateLimiter[dict[str, Any]]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                # The dispatcher handles its own (it reschedules instead of waiting here).
                 if claimed or attempt == REPLY_RETRIES:
                     raise
                 seconds = retry_seconds(exc)
                 self.throttle.hold(seconds)
                 await asyncio.sleep(seconds)
+            except BadRequest:
+                raise  # our request was wrong: sending it again cannot help
+            except NetworkError:
+                if claimed or attempt == REPLY_RETRIES or endpoint == "getUpdates":
+                    raise
+                await asyncio.sleep(NETWORK_BACKOFF * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
