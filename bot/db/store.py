@@ -44,9 +44,10 @@ from bot.db.models import (
     Schedule,
     User,
 )
+from bot.db.postgres import PostgresDatabase
 from bot.db.prepared import Prepared, prepare
 from bot.db.sqlite import SqliteDatabase
-from bot.db.url import sqlite_path
+from bot.db.url import POSTGRESQL, sqlite_path
 
 T = TypeVar("T")
 StateDict = dict[str, Any]
@@ -124,7 +125,7 @@ def _her_tables() -> list[Table]:
 class Store:
     """Queries over one database, compiled for its dialect when the store opens."""
 
-    def __init__(self, db: SqliteDatabase) -> None:
+    def __init__(self, db: SqliteDatabase | PostgresDatabase) -> None:
         self._db = db
         dialect = db.dialect
         insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
@@ -138,7 +139,13 @@ class Store:
             },
         )
         uid = bindparam("user_id")
-        self._load = prepare(select(users.c.state).where(users.c.user_id == uid), dialect)
+        load = select(users.c.state).where(users.c.user_id == uid)
+        self._load = prepare(load, dialect)
+        # Her turns queue on her row on PostgreSQL, so two workers never both move her on
+        # (SQLite's writers already take turns; it ignores the clause). NO KEY: the key-share
+        # lock a claim takes here when it queues her check-in does not wait for her turn, so a
+        # turn waiting on a schedule row that claim holds cannot deadlock with it.
+        self._load_for_turn = prepare(load.with_for_update(key_share=True), dialect)
         self._save = prepare(upsert, dialect)
         self._remember = prepare(insert(messages).on_conflict_do_nothing(), dialect)
         self._prune = prepare(
@@ -315,7 +322,7 @@ class Store:
         """
         now = now or datetime.now(UTC)
         async with self._db.transaction() as tx:
-            row = await tx.one(self._load, user_id=user_id)
+            row = await tx.one(self._load_for_turn, user_id=user_id)
             before = row["state"] if row else None
             plan_row = await tx.one(self._schedule, user_id=user_id)
             snap = snapshot(plan_row) if plan_row else None
@@ -512,8 +519,10 @@ class Store:
 
 
 def open_store(url: URL) -> Store:
-    """The store for `url` (already normalized and migrated)."""
+    """The store for `url` (already normalized and migrated): SQLite or PostgreSQL."""
     path = sqlite_path(url)
-    if path is None:
-        raise NotImplementedError("only SQLite is wired up so far")
-    return Store(SqliteDatabase(path))
+    if path is not None:
+        return Store(SqliteDatabase(path))
+    if url.drivername == POSTGRESQL:
+        return Store(PostgresDatabase(url))
+    raise ValueError(f"no store for {url.drivername!r}")
