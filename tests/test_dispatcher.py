@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,10 +21,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.checkins import ScheduleWrite
 from bot.content import Content
 from bot.db.store import Store
-from bot.db.url import sqlite_path
 from bot.schedule import DAILY, Plan
 from bot.telegram.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.telegram.throttle import Throttle
+from tests.dbcheck import rows
 
 T0 = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
 
@@ -102,13 +101,6 @@ async def plan_for(store: Store, user_id: int, due: datetime, hour: int = 19) ->
     plan = Plan(DAILY, hour, 0, "UTC")
     write = ScheduleWrite(plan, due)
     await store.turn(user_id, user_id, lambda s, p, c: ({"v": 1}, write, None, None), now=due)
-
-
-def rows(db_url: URL, sql: str) -> list[tuple[Any, ...]]:
-    path = sqlite_path(db_url)
-    assert path is not None
-    with sqlite3.connect(path) as db:
-        return db.execute(sql).fetchall()
 
 
 def next_due(db_url: URL, user_id: int) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from bot import logs
 from bot.config import Settings
 from bot.content import Content
 from bot.db.models import Base
-from bot.db.url import sqlite_path
+from tests.dbcheck import rows
 from tests.offline import Chat
 from tests.test_telegram import PROFILE, answer_all, start_app
 
@@ -41,16 +40,12 @@ async def her(settings: Settings, content: Content) -> AsyncIterator[Chat]:
 
 
 def rows_about(db_url: URL, user_id: int) -> dict[str, int]:
-    path = sqlite_path(db_url)
-    assert path is not None
-    with sqlite3.connect(path) as raw:
-        return {
-            table.name: raw.execute(
-                f"SELECT count(*) FROM {table.name} WHERE user_id = ?", (user_id,)
-            ).fetchone()[0]
-            for table in Base.metadata.sorted_tables
-            if "user_id" in table.c
-        }
+    counts: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        if "user_id" in table.c:
+            sql = f"SELECT count(*) FROM {table.name} WHERE user_id = {user_id:d}"
+            [(counts[table.name],)] = rows(db_url, sql)
+    return counts
 
 
 async def test_mydata_sends_everything_stored_about_her_as_json(

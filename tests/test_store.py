@@ -14,6 +14,7 @@ from bot.conversation import Conversation
 from bot.db.store import Store, open_store
 from bot.db.url import sqlite_path
 from bot.dialogue import Choice, Command
+from tests.dbcheck import sqlite_only
 
 
 async def test_restart_between_answers_keeps_her_place(content: Content, db_url: URL) -> None:
@@ -53,6 +54,7 @@ async def test_people_do_not_see_each_others_state(conversation: Conversation) -
     assert other.replies[0].text == conversation.content.messages["welcome"]
 
 
+@sqlite_only
 def test_the_database_file_is_private_and_in_wal_mode(db_url: URL, store: Store) -> None:
     path = sqlite_path(db_url)
     assert path is not None
