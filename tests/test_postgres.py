@@ -30,7 +30,7 @@ T0 = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_due_query_skips_rows_another_dispatcher_holds() -> None:
+def test_claims_skip_rows_other_dispatchers_hold_and_turns_lock_her_row() -> None:
     store = Store(PostgresDatabase(make_url("postgresql+asyncpg://bot@localhost/bot")))
     assert store._due.sql.endswith("FOR UPDATE OF schedules SKIP LOCKED")
     assert store._load_for_turn.sql.endswith("FOR NO KEY UPDATE")
