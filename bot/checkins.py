@@ -466,10 +466,42 @@ def _manage_action(
 # ---- the check-in and her answers ---------------------------------------------------
 
 
-def pool(content: Content, profile: Mapping[str, Sequence[str]] | None) -> list[Encouragement]:
+class _Pools:
+    """Each set of situations' pool and its ids, worked out once for the content in use.
+
+    The dispatcher picks an encouragement for every row it claims; filtering
+    all the encouragements again for each row was a good part of a claim's
+    cost. There are at most 16 sets of the four situations. A different
+    `Content` (a test's, a reload) starts afresh, so an answer never outlives it.
+    """
+
+    def __init__(self) -> None:
+        self._content: Content | None = None
+        self._found: dict[frozenset[str], tuple[tuple[Encouragement, ...], frozenset[str]]] = {}
+
+    def get(
+        self, content: Content, cases: frozenset[str]
+    ) -> tuple[tuple[Encouragement, ...], frozenset[str]]:
+        if content is not self._content:
+            self._content, self._found = content, {}
+        found = self._found.get(cases)
+        if found is None:
+            chosen = tuple(
+                e for e in content.encouragements if "any" in e.situations or e.situations & cases
+            )
+            found = self._found[cases] = (chosen, frozenset(e.id for e in chosen))
+        return found
+
+
+_POOLS = _Pools()
+
+
+def pool(
+    content: Content, profile: Mapping[str, Sequence[str]] | None
+) -> tuple[Encouragement, ...]:
     """The encouragements for her situation: the general ones and those tagged for her case."""
     cases = guidance.situations(content, profile) if profile else frozenset()
-    return [e for e in content.encouragements if "any" in e.situations or e.situations & cases]
+    return _POOLS.get(content, cases)[0]
 
 
 def pick(
@@ -483,10 +515,11 @@ def pick(
     When she has seen them all the round starts again, but never with the one
     she saw last.
     """
-    choices = pool(content, profile)
-    ids = {e.id for e in choices}
+    cases = guidance.situations(content, profile) if profile else frozenset()
+    choices, ids = _POOLS.get(content, cases)
     had = [s for s in seen if s in ids]
-    fresh = [e for e in choices if e.id not in had]
+    skip = set(had)
+    fresh: Sequence[Encouragement] = [e for e in choices if e.id not in skip]
     if not fresh:
         last = had[-1] if had else None
         fresh = [e for e in choices if e.id != last] or choices

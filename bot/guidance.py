@@ -32,9 +32,42 @@ def picked_tactics(content: Content, profile: Profile) -> list[str]:
     return [t.id for t in content.tactics.avoid if t.id in chosen]
 
 
+class _Situations:
+    """`situations` remembered by the answers its rules read, for the content in use.
+
+    The dispatcher asks for every row it claims, and the answer depends only on
+    the few steps named in the `when` rules of the sections with a case
+    (a hundred or so combinations). A different `Content` starts afresh.
+    """
+
+    LIMIT = 4096
+    """Odd stored answers could make many keys; past this many the memory starts over."""
+
+    def __init__(self) -> None:
+        self._content: Content | None = None
+        self._steps: tuple[str, ...] = ()
+        self._found: dict[tuple[tuple[str, ...], ...], frozenset[str]] = {}
+
+    def get(self, content: Content, profile: Profile) -> frozenset[str]:
+        if content is not self._content or len(self._found) > self.LIMIT:
+            cased = [s for s in content.guidance.sections if s.case]
+            self._steps = tuple(sorted({step for s in cased for rule in s.when for step in rule}))
+            self._content, self._found = content, {}
+        key = tuple(tuple(profile.get(step, ())) for step in self._steps)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = frozenset(
+                s.case for s in content.guidance.sections if s.case and s.applies(profile)
+            )
+        return found
+
+
+_SITUATIONS = _Situations()
+
+
 def situations(content: Content, profile: Profile) -> frozenset[str]:
     """The named cases (volatile, drifting, shut_out, dead_set) her profile falls under."""
-    return frozenset(s.case for s in content.guidance.sections if s.case and s.applies(profile))
+    return _SITUATIONS.get(content, profile)
 
 
 def warnings(content: Content, profile: Profile) -> Reply:
