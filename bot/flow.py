@@ -45,7 +45,8 @@ def _ids(raw: Any) -> tuple[str, ...]:
     """A stored list of ids, or nothing if what is stored is not one."""
     if not isinstance(raw, list):
         return ()
-    return tuple(item for item in raw if isinstance(item, str))
+    # A list, not a generator: twice as fast, and every update and claimed row reads a state.
+    return tuple([item for item in raw if isinstance(item, str)])
 
 
 @dataclass(frozen=True)
@@ -112,18 +113,19 @@ class State:
         current = content.step(step) if isinstance(step, str) else None
         country = data.get("country")
         noting = data.get("noting")
-        kept = cls(
-            setup=Setup.from_dict(data.get("setup")),
-            noting=noting if isinstance(noting, int) and not isinstance(noting, bool) else None,
-            profile=answers(data.get("profile")) or None,
-            welcomed=data.get("welcomed") is True,
-            country=safety.known_country(content, country) if isinstance(country, str) else None,
-            confirming_forget=data.get("confirming_forget") is True,
-        )
+        kept: dict[str, Any] = {
+            "setup": Setup.from_dict(data.get("setup")),
+            "noting": noting if isinstance(noting, int) and not isinstance(noting, bool) else None,
+            "profile": answers(data.get("profile")) or None,
+            "welcomed": data.get("welcomed") is True,
+            "country": safety.known_country(content, country) if isinstance(country, str) else None,
+            "confirming_forget": data.get("confirming_forget") is True,
+        }
         if current is None:
-            return kept
-        return replace(
-            kept,
+            return cls(**kept)
+        # Built once rather than built and then `replace`d: every update reads her state.
+        return cls(
+            **kept,
             step=current.id,
             answers=answers(data.get("answers")),
             selected=tuple(a for a in _ids(data.get("selected")) if current.answer(a)),
