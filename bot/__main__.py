@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | console | db upgrade | content check | safety eval | bench]`.
+"""Command line: `python -m bot [run | console | webhook | db | content | safety | bench]`.
 
 With no command it runs the bot when a token is set, and otherwise explains
 how to get one and offers the terminal console. Every command that talks to
@@ -42,6 +42,43 @@ def run(settings: Settings, content: Content) -> int:
     app = build(settings, _conversation(settings, content))
     try:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(
+            "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather.", file=sys.stderr
+        )
+        return 2
+    return 0
+
+
+def webhook(settings: Settings, content: Content) -> int:
+    """Serve Telegram's webhook: updates arrive as HTTPS POSTs carrying our secret token."""
+    from urllib.parse import urlsplit
+
+    from telegram import Update
+    from telegram.error import InvalidToken
+
+    from bot.telegram.app import build
+
+    if not settings.telegram_bot_token:
+        print(content.messages["no_token"].format(console_command=CONSOLE_COMMAND))
+        return 2
+    if not settings.webhook_url or not settings.webhook_secret:
+        print(
+            "Webhook mode needs WEBHOOK_URL (the public URL Telegram posts to) and "
+            "WEBHOOK_SECRET (checked on every request); see .env.example.",
+            file=sys.stderr,
+        )
+        return 2
+    app = build(settings, _conversation(settings, content))
+    try:
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
     except InvalidToken:
         print(
             "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather.", file=sys.stderr
@@ -100,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot with long polling")
     sub.add_parser("console", help="talk to the bot in this terminal")
+    sub.add_parser("webhook", help="run the bot behind Telegram's webhook (WEBHOOK_URL, ...)")
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("task", choices=["upgrade"])
     check = sub.add_parser("content", help="content tasks")
@@ -143,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.database_url)
         print("Database is at the latest revision.")
         return 0
-    commands = {"run": run, "console": console, None: default}
+    commands = {"run": run, "console": console, "webhook": webhook, None: default}
     return commands[args.command](settings, content)
 
 

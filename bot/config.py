@@ -20,6 +20,7 @@ from bot.db import url as db_url
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(ValueError):
@@ -34,6 +35,10 @@ class Settings:
     content_dir: Path = DEFAULT_CONTENT_DIR
     checkin_poll_seconds: float = 30.0
     log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -65,7 +70,23 @@ class Settings:
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+        webhook_url = get("WEBHOOK_URL")
+        if webhook_url is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", webhook_url):
+            raise ConfigError("WEBHOOK_URL must be a full URL such as https://bot.example.org/hook")
+        secret = get("WEBHOOK_SECRET")
+        if secret is not None and not _SECRET.match(secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET must be 1 to 256 characters of letters, digits, _ and - "
+                "(Telegram's rule for secret tokens)"
+            )
+        port_text = get("WEBHOOK_PORT") or "8443"
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ConfigError(f"WEBHOOK_PORT must be a port number, not {port_text!r}")
         return cls(
+            webhook_url=webhook_url,
+            webhook_secret=secret,
+            webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
+            webhook_port=int(port_text),
             database_url=database_url,
             telegram_bot_token=token,
             telegram_base_url=get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,

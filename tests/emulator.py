@@ -108,10 +108,14 @@ class BotAPI:
         self.updates: list[dict[str, Any]] = []
         self.confirmed = 0  # every update below this id was confirmed by an offset
         self.messages: dict[tuple[int, int], Sent] = {}
+        self._by_chat: dict[int, list[Sent]] = {}
+        self._waiters: dict[int, list[asyncio.Future[None]]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.faults: list[Fault] = []
         self.commands: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] | None = None
+        self.webhook_statuses: list[int] = []
+        self._posts: set[asyncio.Task[None]] = set()
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, Iterator[int]] = {}
         self._loop = asyncio.new_event_loop()
@@ -286,7 +290,7 @@ class BotAPI:
         sent = Sent(
             next(ids), chat_id, text, True, (markup or {}).get("inline_keyboard", []), **extra
         )
-        self.messages[(chat_id, sent.message_id)] = sent
+        self._store(sent)
         return sent
 
     def _message(self, sent: Sent, **extra: Any) -> dict[str, Any]:
@@ -346,6 +350,7 @@ class BotAPI:
         if shown == found.text and buttons == found.buttons:
             raise ApiError(400, "Bad Request: message is not modified")
         found.text, found.buttons, found.edits = shown, buttons, found.edits + 1
+        self._touch(found.chat_id)
         return self._message(found, edit_date=int(time.time()))
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
@@ -354,6 +359,7 @@ class BotAPI:
         if buttons == found.buttons:
             raise ApiError(400, "Bad Request: message is not modified")
         found.buttons, found.edits = buttons, found.edits + 1
+        self._touch(found.chat_id)
         return self._message(found, edit_date=int(time.time()))
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
@@ -393,8 +399,31 @@ class BotAPI:
 
     def _push(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
-        self.updates.append({"update_id": update_id, **update})
+        full = {"update_id": update_id, **update}
+        self.updates.append(full)
+        if self.webhook and self.webhook.get("url"):
+            # As Telegram does once a webhook is set: POST it, with the secret header.
+            self.confirmed = update_id + 1
+            task = self._loop.create_task(self._post_to_webhook(full))
+            self._posts.add(task)
+            task.add_done_callback(self._posts.discard)
         return update_id
+
+    async def _post_to_webhook(self, update: dict[str, Any]) -> None:
+        import aiohttp
+
+        assert self.webhook is not None
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook.get("secret") or ""}
+        async with aiohttp.ClientSession() as session:
+            for _ in range(20):  # Telegram retries a webhook that fails
+                try:
+                    async with session.post(self.webhook["url"], json=update, headers=headers) as r:
+                        self.webhook_statuses.append(r.status)
+                        if r.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
 
     def _incoming(self, user_id: int, chat_id: int, **body: Any) -> dict[str, Any]:
         ids = self._message_ids.setdefault(chat_id, itertools.count(1))
@@ -406,10 +435,19 @@ class BotAPI:
             **body,
         }
         text = body.get("text", "")
-        self.messages[(chat_id, message["message_id"])] = Sent(
-            message["message_id"], chat_id, text, False
-        )
+        self._store(Sent(message["message_id"], chat_id, text, False))
         return message
+
+    def _store(self, sent: Sent) -> None:
+        self.messages[(sent.chat_id, sent.message_id)] = sent
+        self._by_chat.setdefault(sent.chat_id, []).append(sent)  # ids rise: stays in order
+        self._touch(sent.chat_id)
+
+    def _touch(self, chat_id: Any) -> None:
+        """Wake the simulated users waiting on this chat (and only them)."""
+        for waiter in self._waiters.pop(chat_id, ()):
+            if not waiter.done():
+                waiter.set_result(None)
 
     def send(self, user_id: int, text: str, chat_id: int | None = None) -> int:
         """She types `text` (a command gets its `bot_command` entity, as Telegram adds it)."""
@@ -505,11 +543,7 @@ class BotAPI:
     # ---- reading what she sees --------------------------------------------------------
 
     def _visible(self, chat_id: int) -> list[Sent]:
-        return [
-            m
-            for (c, _), m in sorted(self.messages.items())
-            if c == chat_id and m.from_bot and not m.deleted
-        ]
+        return [m for m in self._by_chat.get(chat_id, []) if m.from_bot and not m.deleted]
 
     def visible(self, chat_id: int) -> list[Sent]:
         """The bot's messages in a chat, oldest first, as she sees them now."""
@@ -517,13 +551,7 @@ class BotAPI:
 
     def all_in(self, chat_id: int) -> list[Sent]:
         """Every message in the chat, hers too, deleted or not."""
-        return list(
-            self._run(
-                self._async(
-                    lambda: [m for (c, _), m in sorted(self.messages.items()) if c == chat_id]
-                )
-            )
-        )
+        return list(self._run(self._async(lambda: list(self._by_chat.get(chat_id, [])))))
 
     def last(self, chat_id: int) -> Sent:
         shown = self.visible(chat_id)
@@ -573,6 +601,56 @@ class BotAPI:
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [p for m, p in list(self.calls) if m == method]
+
+    # ---- simulated users on the emulator's own loop (load tests) ------------------------
+
+    def run_users(
+        self, session: Callable[[BotAPI, int], Any], users: list[int], timeout: float
+    ) -> Any:
+        """Run `session(api, user_id)` coroutines for all users at once, on the server's loop."""
+
+        async def everyone() -> Any:
+            return await asyncio.gather(*(session(self, u) for u in users))
+
+        return self._run(everyone(), timeout)
+
+    async def until(self, chat_id: int, check: Callable[[], Any], within: float = 30.0) -> Any:
+        """On the loop: wait until `check()` holds, woken only by changes in `chat_id`."""
+        deadline = time.monotonic() + within
+        while not (found := check()):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"timed out waiting in chat {chat_id}")
+            waiter = self._loop.create_future()
+            self._waiters.setdefault(chat_id, []).append(waiter)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(waiter, left)
+        return found
+
+    async def a_send(self, user_id: int, text: str) -> None:
+        body: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            body["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+        self._push({"message": self._incoming(user_id, user_id, **body)})
+        await self._notify()
+
+    async def a_press(self, user_id: int, label: str) -> None:
+        shown = self._newest_with(user_id, label)
+        query = {
+            "id": str(next(self._update_ids) * 7),
+            "from": self._user(user_id),
+            "chat_instance": f"ci-{user_id}",
+            "data": shown.data_of(label),
+            "message": self._message(shown),
+        }
+        self._push({"callback_query": query})
+        await self._notify()
+
+    def bot_texts(self, chat_id: int) -> list[str]:
+        """On the loop: the texts of the bot's visible messages in a chat."""
+        return [m.text for m in self._visible(chat_id)]
 
     # ---- faults ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from bot.conversation import Conversation
 from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.errors import make_error_handler
 from bot.telegram.handlers import Handlers
+from bot.telegram.ordering import PerChatOrder
 from bot.telegram.throttle import SharedLimiter, Throttle
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -74,6 +75,7 @@ def build(
     app = (
         builder.base_url(settings.telegram_base_url)
         .rate_limiter(SharedLimiter(throttle))
+        .concurrent_updates(PerChatOrder())
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -6,10 +6,13 @@ window counts everything the bot sends, so the limit holds in *any* second.
 messages through in the first second; a broadcast of check-ins is exactly the
 case where that burst earns a flood wait.)
 
-Replies to what she just did come first: a check-in waits while any reply is
-waiting, and takes only the capacity that is left. A check-in also never goes
-to a chat that was sent anything in the last second, and check-ins are spaced
-evenly (1/30 s apart) instead of leaving in bursts of 30 on each second.
+Replies to what she just did come first: they never wait for the window
+(only for a flood-control pause Telegram asked for), but they are counted in
+it, so check-ins take only the capacity that is left. A check-in also never
+goes to a chat that was sent anything in the last second, and check-ins are
+spaced evenly (1/30 s apart) instead of leaving in bursts of 30 on each second.
+(One shared limiter for everything, as `AIORateLimiter` does with sequential
+updates, would hold every reply behind a broadcast of check-ins.)
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class Throttle:
 
     def _wait(self, now: float, chat_id: int | None, urgent: bool) -> float:
         wait = self._held_until - now
+        if urgent:
+            return wait
         if len(self._sent) >= self.per_second:
             wait = max(wait, self._sent[0] + WINDOW - now)
         if not urgent:
@@ -81,7 +86,7 @@ class Throttle:
         return wait
 
     async def acquire(self, chat_id: int | None = None, *, urgent: bool = True) -> None:
-        """Wait for a slot; `urgent` for replies, not for check-ins."""
+        """Wait for a slot: a reply (`urgent`) only waits out a flood-control pause."""
         if urgent:
             self._replies_waiting += 1
         try:

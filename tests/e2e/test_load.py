@@ -1,0 +1,32 @@
+"""200 people at once: every reply arrives, none twice, everyone sees the same conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.content import load_content
+from tests.e2e.conftest import BotProcess, errors_in
+from tests.e2e.load import one_assessment
+from tests.emulator import BotAPI
+
+CONTENT = load_content()
+USERS = list(range(2001, 2201))
+
+
+def test_200_users_at_once_get_every_reply_once(
+    api: BotAPI, start_bot: Callable[..., BotProcess]
+) -> None:
+    bot = start_bot()
+    latencies: list[float] = []
+
+    async def session(api: BotAPI, user: int) -> None:
+        await one_assessment(api, user, CONTENT, latencies)
+
+    api.run_users(session, USERS, timeout=240)
+
+    assert len(latencies) == len(USERS) * (len(CONTENT.steps) + 1)
+    reference = api.texts(USERS[0])
+    assert len(reference) == len(set(reference)), "a reply was doubled"
+    for user in USERS[1:]:
+        assert api.texts(user) == reference, f"user {user} saw a different conversation"
+    assert errors_in(bot.log) == []
