@@ -157,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration problem: {exc}", file=sys.stderr)
         return 2
-    logs.configure(settings.log_level, secrets=[settings.telegram_bot_token])
+    logs.configure(
+        settings.log_level, secrets=[settings.telegram_bot_token, settings.webhook_secret]
+    )
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:

@@ -43,6 +43,11 @@ def test_default_database_is_a_file_under_data() -> None:
         ({"CHECKIN_POLL_SECONDS": "soon"}, "CHECKIN_POLL_SECONDS"),
         ({"CHECKIN_POLL_SECONDS": "0"}, "CHECKIN_POLL_SECONDS"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+        ({"WEBHOOK_URL": "bot.example.org/hook"}, "WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": "has spaces in it"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_PORT": "http"}, "WEBHOOK_PORT"),
+        ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT"),
     ],
 )
 def test_a_bad_setting_is_refused_by_name(env: dict[str, str], named: str) -> None:
@@ -50,10 +55,15 @@ def test_a_bad_setting_is_refused_by_name(env: dict[str, str], named: str) -> No
         Settings.from_env(env)
 
 
-def test_the_token_never_shows_in_repr() -> None:
-    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": "123:SECRETSECRET"})
+def test_the_token_and_webhook_secret_never_show_in_repr() -> None:
+    settings = Settings.from_env(
+        {"TELEGRAM_BOT_TOKEN": "123:SECRETSECRET", "WEBHOOK_SECRET": "hook-SECRET-42"}
+    )
 
     assert "SECRETSECRET" not in repr(settings)
+    assert "hook-SECRET-42" not in repr(settings)
+    assert settings.webhook_secret == "hook-SECRET-42"
+    assert settings.webhook_listen == "127.0.0.1"
     assert settings.telegram_bot_token == "123:SECRETSECRET"
 
 
