@@ -145,8 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
     screen.add_argument("task", choices=["eval"])
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
-    bench = sub.add_parser("bench", help="measure what check-ins cost (prints figures)")
-    bench.add_argument("task", choices=["checkins"])
+    bench = sub.add_parser("bench", help="measure what the bot costs (prints one figure a line)")
+    bench.add_argument(
+        "task",
+        nargs="?",
+        default="all",
+        choices=["updates", "checkins", "sendrate", "startup", "all"],
+        help="which benchmark (default: all)",
+    )
     bench.add_argument(
         "--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="schedule counts"
     )
@@ -176,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         from bot import bench as benchmarks
 
-        return benchmarks.checkins(content, args.sizes)
+        return benchmarks.main(content, args.task, args.sizes)
     if args.command == "db":
         from bot.db.migrate import upgrade
 
