@@ -101,3 +101,21 @@ def rows(url: URL, sql: str) -> list[tuple[Any, ...]]:
             return db.execute(sql).fetchall()
     fetched = in_thread(lambda: _fetch(dsn(url), sql))
     return [tuple(_as_sqlite(v) for v in r) for r in fetched]
+
+
+def execute(url: URL, sql: str) -> None:
+    """Run statements (`;`-separated) outside the bot, as an operator or another process would."""
+    path = sqlite_path(url)
+    if path is not None:
+        with closing(sqlite3.connect(path)) as db:
+            db.executescript(sql)
+        return
+    in_thread(lambda: _execute(dsn(url), sql))
+
+
+def instant(url: URL, moment: datetime) -> str:
+    """An SQL literal for an aware instant, stored the way the bot stores it on this database."""
+    utc = moment.astimezone(UTC)
+    if sqlite_path(url) is not None:
+        return f"'{utc:%Y-%m-%d %H:%M:%S.%f}'"
+    return f"'{utc.isoformat()}'::timestamptz"

@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import URL
 
+from bot.db.url import normalize
+from tests.dbcheck import SERVER, fresh_database
 from tests.emulator import BotAPI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,19 +86,32 @@ def api() -> Iterator[BotAPI]:
 
 
 @pytest.fixture
-def db_file(tmp_path: Path) -> Path:
-    return tmp_path / "bot.sqlite3"
+def db_url(tmp_path: Path) -> Iterator[URL]:
+    """The bot's database: a SQLite file, or a fresh database on TEST_DATABASE_URL's server.
+
+    Not migrated here: the bot migrates it at start, as in production.
+    """
+    if not SERVER:
+        yield normalize(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+        return
+    with fresh_database() as url:
+        yield url
+
+
+def database_url(url: URL) -> str:
+    """`DATABASE_URL` as an operator would write it (password included)."""
+    return url.render_as_string(hide_password=False)
 
 
 @pytest.fixture
-def bot_env(api: BotAPI, db_file: Path) -> dict[str, str]:
+def bot_env(api: BotAPI, db_url: URL) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
     return {
         **keep,
         "PYTHONPATH": str(ROOT),
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_BASE_URL": api.base_url,
-        "DATABASE_URL": f"sqlite:///{db_file}",
+        "DATABASE_URL": database_url(db_url),
         "CHECKIN_POLL_SECONDS": "1",
         "LOG_LEVEL": "INFO",
     }

@@ -7,9 +7,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import URL
 
 from bot.content import load_content
+from bot.db.url import sqlite_path
+from tests.dbcheck import execute, instant, rows, sqlite_only
 from tests.e2e.conftest import BotProcess, errors_in
 from tests.emulator import BotAPI
 
@@ -18,20 +22,20 @@ CONTENT = load_content()
 MOOD = CONTENT.checkins["checkin_mood"]
 
 
-def seed_due_checkins(db_file: Path, users: range) -> None:
+def seed_due_checkins(db_url: URL, users: range) -> None:
     """Daily schedules for `users`, all due a second ago, as the bot would have stored them."""
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime(time.time() - 1))
-    state = json.dumps({"v": 1})
-    with sqlite3.connect(db_file) as db:
-        db.executemany(
-            "INSERT INTO users VALUES (?, ?, ?, ?, ?)", [(u, u, state, stamp, stamp) for u in users]
-        )
-        db.executemany(
-            "INSERT INTO schedules (user_id, chat_id, cadence, hour, minute, zone, next_due_at, "
-            "active, seen, created_at, updated_at) "
-            "VALUES (?, ?, 'daily', 9, 0, 'UTC', ?, 1, '[]', ?, ?)",
-            [(u, u, stamp, stamp, stamp) for u in users],
-        )
+    stamp = instant(db_url, datetime.now(UTC) - timedelta(seconds=1))
+    state = "'" + json.dumps({"v": 1}) + "'"
+    people = ", ".join(f"({u}, {u}, {state}, {stamp}, {stamp})" for u in users)
+    plans = ", ".join(
+        f"({u}, {u}, 'daily', 9, 0, 'UTC', {stamp}, true, '[]', {stamp}, {stamp})" for u in users
+    )
+    execute(
+        db_url,
+        f"INSERT INTO users (user_id, chat_id, state, created_at, updated_at) VALUES {people};"
+        "INSERT INTO schedules (user_id, chat_id, cadence, hour, minute, zone, next_due_at, "
+        f"active, seen, created_at, updated_at) VALUES {plans};",
+    )
 
 
 def checkins_in(api: BotAPI, chat_id: int) -> int:
@@ -39,12 +43,12 @@ def checkins_in(api: BotAPI, chat_id: int) -> int:
 
 
 def test_sigkill_during_a_check_in_batch_sends_none_twice_and_loses_at_most_the_one_in_flight(
-    api: BotAPI, start_bot: Start, db_file: Path
+    api: BotAPI, start_bot: Start, db_url: URL
 ) -> None:
     users = range(1001, 1041)
     bot = start_bot()
     api.fail(method="sendMessage", status=200, delay=0.1, times=10**6)  # slow, but answering
-    seed_due_checkins(db_file, users)
+    seed_due_checkins(db_url, users)
     api.wait_for(lambda: sum(checkins_in(api, u) for u in users) >= 10, timeout=20)
     bot.kill()
     sent_before = sum(checkins_in(api, u) for u in users)
@@ -57,9 +61,8 @@ def test_sigkill_during_a_check_in_batch_sends_none_twice_and_loses_at_most_the_
 
     per_chat = {u: checkins_in(api, u) for u in users}
     assert max(per_chat.values()) == 1, "a check-in was sent twice"
-    with sqlite3.connect(db_file) as db:
-        unknown = db.execute("SELECT user_id FROM checkins WHERE status = 'unknown'").fetchall()
-        assert db.execute("SELECT count(*) FROM checkins").fetchone() == (len(users),)
+    unknown = rows(db_url, "SELECT user_id FROM checkins WHERE status = 'unknown'")
+    assert rows(db_url, "SELECT count(*) FROM checkins") == [(len(users),)]
     missing = [u for u, n in per_chat.items() if n == 0]
     # Only the one whose request was with Telegram at the kill may be missing, and only if
     # the request never reached Telegram; the emulator received it if it was sent at all.
@@ -105,8 +108,9 @@ def test_telegram_silent_for_a_while_then_back(api: BotAPI, start_bot: Start) ->
     assert bot.alive()
 
 
+@sqlite_only
 def test_a_database_locked_for_a_moment_is_waited_for(
-    api: BotAPI, start_bot: Start, db_file: Path
+    api: BotAPI, start_bot: Start, db_url: URL
 ) -> None:
     start_bot()
     api.send(10, "/start")
@@ -114,7 +118,9 @@ def test_a_database_locked_for_a_moment_is_waited_for(
     locked = threading.Event()
 
     def hold_the_lock() -> None:
-        db = sqlite3.connect(db_file, isolation_level=None)
+        path = sqlite_path(db_url)
+        assert path is not None
+        db = sqlite3.connect(path, isolation_level=None)
         db.execute("BEGIN IMMEDIATE")
         locked.set()
         time.sleep(1.5)
@@ -130,7 +136,7 @@ def test_a_database_locked_for_a_moment_is_waited_for(
 
 
 def test_a_chat_that_blocked_the_bot_is_left_alone(
-    api: BotAPI, start_bot: Start, db_file: Path
+    api: BotAPI, start_bot: Start, db_url: URL
 ) -> None:
     bot = start_bot()
     api.fail(
@@ -140,12 +146,11 @@ def test_a_chat_that_blocked_the_bot_is_left_alone(
         description="Forbidden: bot was blocked by the user",
         times=10**6,
     )
-    seed_due_checkins(db_file, range(1100, 1102))
+    seed_due_checkins(db_url, range(1100, 1102))
     api.wait_for(lambda: checkins_in(api, 1101) == 1)
     time.sleep(1.5)
-    with sqlite3.connect(db_file) as db:
-        assert db.execute("SELECT user_id, active FROM schedules ORDER BY user_id").fetchall() == [
-            (1100, 0),
-            (1101, 1),
-        ]
+    assert rows(db_url, "SELECT user_id, active FROM schedules ORDER BY user_id") == [
+        (1100, 0),
+        (1101, 1),
+    ]
     assert errors_in(bot.log) == []

@@ -11,19 +11,22 @@ back as it is.
 from __future__ import annotations
 
 import json
-import sqlite3
+import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.engine import URL
 
 from bot import flow
 from bot.content import load_content
-from tests.e2e.conftest import ROOT, BotProcess, errors_in
+from bot.db.url import normalize
+from tests.dbcheck import SERVER, fresh_database, rows
+from tests.e2e.conftest import ROOT, BotProcess, database_url, errors_in
 from tests.emulator import BotAPI
 
 CONTENT = load_content()
@@ -110,26 +113,28 @@ def updates(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotAPI, BotProcess, Path]]:
-    import os
-
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotAPI, BotProcess, URL]]:
     folder = tmp_path_factory.mktemp("fuzz")
-    api = BotAPI().start()
-    db_file = folder / "bot.sqlite3"
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
-    env = {
-        **keep,
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "DATABASE_URL": f"sqlite:///{db_file}",
-        "CHECKIN_POLL_SECONDS": "1",
-    }
-    bot = BotProcess(env, folder).start()
-    api.wait_polling()
-    yield api, bot, db_file
-    bot.stop()
-    api.stop()
+    with ExitStack() as stack:
+        if SERVER:
+            url = stack.enter_context(fresh_database())
+        else:
+            url = normalize(f"sqlite:///{folder / 'bot.sqlite3'}")
+        api = BotAPI().start()
+        stack.callback(api.stop)
+        keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
+        env = {
+            **keep,
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_BASE_URL": api.base_url,
+            "DATABASE_URL": database_url(url),
+            "CHECKIN_POLL_SECONDS": "1",
+        }
+        bot = BotProcess(env, folder).start()
+        stack.callback(bot.stop)
+        api.wait_polling()
+        yield api, bot, url
     print(f"\nfuzz: {STATS['updates']} updates in {STATS['batches']} batches")
 
 
@@ -196,9 +201,9 @@ def sends_to(api: BotAPI, chat_id: int, since: int) -> int:
 )
 @given(batch=st.lists(updates(), min_size=1, max_size=20))
 def test_random_updates_never_crash_or_corrupt(
-    running: tuple[BotAPI, BotProcess, Path], batch: list[dict[str, Any]]
+    running: tuple[BotAPI, BotProcess, URL], batch: list[dict[str, Any]]
 ) -> None:
-    api, bot, db_file = running
+    api, bot, db_url = running
     since = len(api.calls)
     last = 0
     for update in batch:
@@ -212,7 +217,6 @@ def test_random_updates_never_crash_or_corrupt(
         api.wait_for(lambda user=user: sends_to(api, user, since) >= 1, timeout=10)
     assert bot.alive(), bot.log[-3000:]
     assert errors_in(bot.log) == [], bot.log[-3000:]
-    with sqlite3.connect(db_file) as db:
-        for (raw,) in db.execute("SELECT state FROM users"):
-            stored = json.loads(raw)
-            assert flow.State.from_dict(stored, CONTENT).to_dict() == stored
+    for (raw,) in rows(db_url, "SELECT state FROM users"):
+        stored = json.loads(raw) if isinstance(raw, str) else raw
+        assert flow.State.from_dict(stored, CONTENT).to_dict() == stored

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import URL
 
 from bot.content import Content, load_content
+from tests.dbcheck import execute, instant, rows
 from tests.e2e.conftest import BotProcess, errors_in
 from tests.emulator import BotAPI
 
@@ -106,7 +106,7 @@ def test_a_crisis_message_gets_resources_first(
 
 
 def test_forget_clears_the_chat_and_every_row(
-    api: BotAPI, start_bot: Start, content: Content, db_file: Path
+    api: BotAPI, start_bot: Start, content: Content, db_url: URL
 ) -> None:
     start_bot()
     api.send(HER, "/start")
@@ -116,11 +116,8 @@ def test_forget_clears_the_chat_and_every_row(
     api.press(HER, content.messages["forget_yes"])
     api.wait_text(HER, content.messages["forgotten"])
     assert api.texts(HER) == [content.messages["forgotten"]]
-    with sqlite3.connect(db_file) as db:
-        for table in ("users", "chat_messages", "schedules", "checkins"):
-            assert db.execute(
-                f"SELECT count(*) FROM {table} WHERE user_id = ?", (HER,)
-            ).fetchone() == (0,)
+    for table in ("users", "chat_messages", "schedules", "checkins"):
+        assert rows(db_url, f"SELECT count(*) FROM {table} WHERE user_id = {HER}") == [(0,)]
 
 
 def test_a_restart_between_two_answers_loses_nothing(
@@ -137,7 +134,7 @@ def test_a_restart_between_two_answers_loses_nothing(
 
 
 def test_a_check_in_is_set_up_and_delivered(
-    api: BotAPI, start_bot: Start, content: Content, db_file: Path
+    api: BotAPI, start_bot: Start, content: Content, db_url: URL
 ) -> None:
     c = content.checkins
     start_bot()
@@ -150,12 +147,11 @@ def test_a_check_in_is_set_up_and_delivered(
     api.press(HER, "UTC")
     api.wait_text(HER, "Next check-in:")
     # Instead of waiting up to a minute, the clock "reaches" the slot: it is due now.
-    with sqlite3.connect(db_file) as db:
-        db.execute("UPDATE schedules SET next_due_at = datetime('now', '-1 second')")
+    due = instant(db_url, datetime.now(UTC) - timedelta(seconds=1))
+    execute(db_url, f"UPDATE schedules SET next_due_at = {due}")
     checkin = api.wait_text(HER, c["checkin_mood"], timeout=10)
     api.press(HER, c.moods[1][1], on=checkin)
     api.wait_text(HER, c["checkin_kept"])
     api.press(HER, c["kept_no"])
     api.wait_text(HER, c["reply_not_kept"][:20])
-    with sqlite3.connect(db_file) as db:
-        assert db.execute("SELECT mood, kept, status FROM checkins").fetchall() == [(2, 0, "sent")]
+    assert rows(db_url, "SELECT mood, kept, status FROM checkins") == [(2, 0, "sent")]
