@@ -35,6 +35,8 @@ class Settings:
     content_dir: Path = DEFAULT_CONTENT_DIR
     checkin_poll_seconds: float = 30.0
     log_level: str = "INFO"
+    checkin_dispatcher: bool = True
+    checkin_sends_per_second: int = 30
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = "127.0.0.1"
@@ -70,6 +72,14 @@ class Settings:
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+        dispatcher = (get("CHECKIN_DISPATCHER") or "on").lower()
+        if dispatcher not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+            raise ConfigError(f"CHECKIN_DISPATCHER must be on or off, not {dispatcher!r}")
+        rate = get("CHECKIN_SENDS_PER_SECOND") or "30"
+        if not rate.isdigit() or not 1 <= int(rate) <= 1000:
+            raise ConfigError(
+                f"CHECKIN_SENDS_PER_SECOND must be a whole number from 1 to 1000, not {rate!r}"
+            )
         webhook_url = get("WEBHOOK_URL")
         if webhook_url is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", webhook_url):
             raise ConfigError("WEBHOOK_URL must be a full URL such as https://bot.example.org/hook")
@@ -83,6 +93,8 @@ class Settings:
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise ConfigError(f"WEBHOOK_PORT must be a port number, not {port_text!r}")
         return cls(
+            checkin_dispatcher=dispatcher in ("on", "true", "1", "yes"),
+            checkin_sends_per_second=int(rate),
             webhook_url=webhook_url,
             webhook_secret=secret,
             webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",

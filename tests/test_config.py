@@ -43,6 +43,9 @@ def test_default_database_is_a_file_under_data() -> None:
         ({"CHECKIN_POLL_SECONDS": "soon"}, "CHECKIN_POLL_SECONDS"),
         ({"CHECKIN_POLL_SECONDS": "0"}, "CHECKIN_POLL_SECONDS"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+        ({"CHECKIN_DISPATCHER": "maybe"}, "CHECKIN_DISPATCHER"),
+        ({"CHECKIN_SENDS_PER_SECOND": "0"}, "CHECKIN_SENDS_PER_SECOND"),
+        ({"CHECKIN_SENDS_PER_SECOND": "5000"}, "CHECKIN_SENDS_PER_SECOND"),
         ({"WEBHOOK_URL": "bot.example.org/hook"}, "WEBHOOK_URL"),
         ({"WEBHOOK_SECRET": "has spaces in it"}, "WEBHOOK_SECRET"),
         ({"WEBHOOK_SECRET": "x" * 257}, "WEBHOOK_SECRET"),
@@ -78,3 +81,11 @@ def test_dotenv_is_read_and_the_environment_wins(
 
     assert settings.checkin_poll_seconds == 5
     assert settings.log_level == "WARNING"
+
+
+def test_check_in_sending_can_be_left_to_one_worker() -> None:
+    assert Settings.from_env({}).checkin_dispatcher
+    assert Settings.from_env({}).checkin_sends_per_second == 30
+    worker = Settings.from_env({"CHECKIN_DISPATCHER": "off", "CHECKIN_SENDS_PER_SECOND": "100"})
+    assert not worker.checkin_dispatcher
+    assert worker.checkin_sends_per_second == 100

@@ -381,3 +381,14 @@ async def test_a_check_in_waits_a_second_after_anything_sent_to_her_chat() -> No
     await throttle.acquire(5)  # a reply to her
     await throttle.acquire(5, urgent=False)
     assert throttle.t >= 1.0
+
+
+async def test_a_chat_just_written_to_does_not_hold_up_the_others(
+    content: Content, store: Store, bot: FakeBot, clock: Clock
+) -> None:
+    for user in (1, 2, 3):
+        await plan_for(store, user, T0)
+    d = dispatcher(content, store, bot, clock)
+    await d.throttle.acquire(1)  # she was just sent a reply
+    await d.tick()
+    assert [s.chat_id for s in bot.sent] == [2, 3, 1]

@@ -65,6 +65,9 @@ class SqliteDatabase:
             "synchronous=NORMAL",
             f"busy_timeout={BUSY_TIMEOUT_MS}",
             "foreign_keys=ON",
+            # 32 MiB of page cache (default 2 MiB): a claim among a million schedules
+            # reads index and table pages spread over the file.
+            "cache_size=-32768",
         ):
             self._conn.execute(f"PRAGMA {pragma}")
         self._lock = asyncio.Lock()

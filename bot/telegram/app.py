@@ -42,14 +42,14 @@ def build(
     `checkins=False` leaves it out (tests that drive a dispatcher themselves).
     """
     messages = conversation.content.messages
-    throttle = Throttle()
+    throttle = Throttle(settings.checkin_sends_per_second)
     dispatchers: list[Dispatcher] = []
 
     async def post_init(app: Application) -> None:
         await app.bot.set_my_commands(
             [BotCommand(name, text) for name, text in messages.commands.items()]
         )
-        if not checkins:
+        if not (checkins and settings.checkin_dispatcher):
             return
         dispatcher = Dispatcher(
             conversation.content,
@@ -76,6 +76,7 @@ def build(
         builder.base_url(settings.telegram_base_url)
         .rate_limiter(SharedLimiter(throttle))
         .concurrent_updates(PerChatOrder())
+        .job_queue(None)  # check-ins have their own dispatcher; no idle scheduler
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

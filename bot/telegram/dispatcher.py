@@ -134,7 +134,11 @@ class Dispatcher:
             ready = await self.store.waiting(self.clock(), 100)
             if not ready:
                 break
-            for delivery in ready:
+            # A chat that was just written to waits its second at the back of the batch,
+            # instead of holding up everyone behind it.
+            busy = [d for d in ready if self.throttle.chat_busy(d.chat_id)]
+            free = [d for d in ready if d not in busy]
+            for delivery in (*free, *busy):
                 if self._stop.is_set():
                     break
                 done += await self.deliver(delivery)

@@ -106,6 +106,11 @@ class Throttle:
             if urgent:
                 self._replies_waiting -= 1
 
+    def chat_busy(self, chat_id: int) -> bool:
+        """Whether `chat_id` was sent something within the last second."""
+        last = self._last_in_chat.get(chat_id)
+        return last is not None and last > self._clock() - WINDOW
+
     async def ready(self, chat_id: int | None = None) -> None:
         """Wait until a check-in slot is free, without taking it (see `Dispatcher.deliver`)."""
         while (wait := self._wait(self._clock(), chat_id, urgent=False)) > 0:
