@@ -134,14 +134,20 @@ class Dispatcher:
             ready = await self.store.waiting(self.clock(), 100)
             if not ready:
                 break
-            # A chat that was just written to waits its second at the back of the batch,
-            # instead of holding up everyone behind it.
-            busy = [d for d in ready if self.throttle.chat_busy(d.chat_id)]
-            free = [d for d in ready if d not in busy]
-            for delivery in (*free, *busy):
+            # A delivery to a chat that was written to less than a second ago waits for a
+            # later pass instead of holding up everyone behind it.
+            sent_now, deferred = 0, []
+            for delivery in ready:
                 if self._stop.is_set():
                     break
-                done += await self.deliver(delivery)
+                if self.throttle.chat_busy(delivery.chat_id):
+                    deferred.append(delivery)
+                    continue
+                sent_now += await self.deliver(delivery)
+            done += sent_now
+            if deferred and not sent_now:
+                await self.throttle.ready(deferred[0].chat_id)
+                done += await self.deliver(deferred[0])
         return done
 
     async def deliver(self, delivery: Delivery) -> int:
