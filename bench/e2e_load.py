@@ -10,7 +10,6 @@ line (`name value unit`). A benchmark, not a test: nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -20,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.content import load_content  # noqa: E402
-from tests.e2e.conftest import BotProcess, errors_in  # noqa: E402
+from bot.db.url import normalize  # noqa: E402
+from tests.e2e.conftest import BotProcess, bot_environment, errors_in  # noqa: E402
 from tests.e2e.load import one_assessment, percentile  # noqa: E402
 from tests.emulator import BotAPI  # noqa: E402
 
@@ -29,14 +29,8 @@ def run(users: int, seconds: float) -> dict[str, float]:
     content = load_content()
     api = BotAPI().start()
     folder = Path(tempfile.mkdtemp(prefix="bot-load-"))
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "DATABASE_URL": f"sqlite:///{folder / 'bot.sqlite3'}",
-        "LOG_LEVEL": "WARNING",
-    }
+    url = normalize(f"sqlite:///{folder / 'bot.sqlite3'}")
+    env = bot_environment(api, url, LOG_LEVEL="WARNING")
     bot = BotProcess(env, folder).start()
     latencies: list[float] = []
     rounds = [0]

@@ -228,9 +228,7 @@ def setup_prompt(content: Content, setup: Setup | None) -> tuple[Reply, ...]:
 
 
 def _question_of(content: Content, stage: str) -> str:
-    return (
-        _ask(content, Setup(stage)).text if stage != "weekday" else content.checkins["ask_weekday"]
-    )
+    return _ask(content, Setup(stage)).text
 
 
 # ---- setting up -------------------------------------------------------------------
@@ -332,11 +330,7 @@ def setup_text(content: Content, setup: Setup, text: str, ctx: Context) -> Turn:
             return Turn(
                 setup, None, (Reply(text=content.messages["nudge_single"]), _ask(content, setup))
             )
-        return Turn(
-            replace(setup, stage="time", weekday=day),
-            None,
-            setup_prompt(content, replace(setup, stage="time", weekday=day)),
-        )
+        return _setup_action(content, setup, Action(WEEKDAY, str(day)), ctx) or begin_setup(content)
     if setup.stage == "time":
         clock = schedule.parse_clock(text)
         if clock is None:
@@ -421,6 +415,10 @@ def _pause_question(content: Content) -> Reply:
     return Reply(text=c["ask_pause"], buttons=buttons)
 
 
+def _answered_pause(content: Content, label: str) -> str:
+    return content.messages["answered"].format(question=content.checkins["ask_pause"], answer=label)
+
+
 def _stop(content: Content, snap: Snapshot, setup: Setup | None) -> Turn:
     write = ScheduleWrite(snap.plan, None, active=False, cancel_pending=True)
     return Turn(setup, None, (Reply(text=content.checkins["stopped"]),), write=write)
@@ -447,7 +445,7 @@ def _manage_action(
         return Turn(
             setup,
             None,
-            settle=c["ask_pause"] + "\n→ " + c["pause_week_label"],
+            settle=_answered_pause(content, c["pause_week_label"]),
             replies=(Reply(text=text),),
             write=write,
         )
@@ -456,7 +454,7 @@ def _manage_action(
         return Turn(
             setup,
             None,
-            settle=c["ask_pause"] + "\n→ " + c["pause_open_label"],
+            settle=_answered_pause(content, c["pause_open_label"]),
             replies=(Reply(text=c["paused_open"]),),
             write=write,
         )

@@ -522,16 +522,20 @@ class BotAPI:
                 self._newest_with(user_id, label) if label else self._visible(user_id)[-1]
             )
             payload = data if data is not None else shown.data_of(label or "")
-            query = {
-                "id": str(next(self._update_ids) * 7),
-                "from": self._user(user_id),
-                "chat_instance": f"ci-{user_id}",
-                "data": payload,
-                "message": self._message(shown),
-            }
-            return self._push({"callback_query": query})
+            return self._tap(user_id, shown, payload)
 
         return int(self._call(act))
+
+    def _tap(self, user_id: int, shown: Sent, data: str) -> int:
+        """A callback query, as Telegram sends it when she taps a button on `shown`."""
+        query = {
+            "id": str(next(self._update_ids) * 7),
+            "from": self._user(user_id),
+            "chat_instance": f"ci-{user_id}",
+            "data": data,
+            "message": self._message(shown),
+        }
+        return self._push({"callback_query": query})
 
     def _newest_with(self, chat_id: int, label: str | None) -> Sent:
         for sent in reversed(self._visible(chat_id)):
@@ -638,14 +642,7 @@ class BotAPI:
 
     async def a_press(self, user_id: int, label: str) -> None:
         shown = self._newest_with(user_id, label)
-        query = {
-            "id": str(next(self._update_ids) * 7),
-            "from": self._user(user_id),
-            "chat_instance": f"ci-{user_id}",
-            "data": shown.data_of(label),
-            "message": self._message(shown),
-        }
-        self._push({"callback_query": query})
+        self._tap(user_id, shown, shown.data_of(label))
         await self._notify()
 
     def bot_texts(self, chat_id: int) -> list[str]:

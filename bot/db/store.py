@@ -339,7 +339,8 @@ class Store:
                     self._save,
                     user_id=user_id,
                     chat_id=chat_id,
-                    state=after if after is not None else (before or {}),
+                    # A schedule for someone with no row yet needs the row it hangs off.
+                    state=after if after is not None else {},
                     created_at=now,
                     updated_at=now,
                 )

@@ -76,13 +76,12 @@ class Throttle:
             return wait
         if len(self._sent) >= self.per_second:
             wait = max(wait, self._sent[0] + WINDOW - now)
-        if not urgent:
-            wait = max(wait, self._last_checkin + WINDOW / self.per_second - now)
-            if self._replies_waiting:
-                wait = max(wait, 0.01)
-            last = self._last_in_chat.get(chat_id) if chat_id is not None else None
-            if last is not None:
-                wait = max(wait, last + WINDOW - now)
+        wait = max(wait, self._last_checkin + WINDOW / self.per_second - now)
+        if self._replies_waiting:
+            wait = max(wait, 0.01)
+        last = self._last_in_chat.get(chat_id) if chat_id is not None else None
+        if last is not None:
+            wait = max(wait, last + WINDOW - now)
         return wait
 
     async def acquire(self, chat_id: int | None = None, *, urgent: bool = True) -> None:

@@ -103,18 +103,24 @@ def database_url(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def bot_env(api: BotAPI, db_url: URL) -> dict[str, str]:
+def bot_environment(api: BotAPI, url: URL, **extra: str) -> dict[str, str]:
+    """The contract's variables for a bot process talking to `api` on the database at `url`."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
     return {
         **keep,
         "PYTHONPATH": str(ROOT),
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_BASE_URL": api.base_url,
-        "DATABASE_URL": database_url(db_url),
+        "DATABASE_URL": database_url(url),
         "CHECKIN_POLL_SECONDS": "1",
         "LOG_LEVEL": "INFO",
+        **extra,
     }
+
+
+@pytest.fixture
+def bot_env(api: BotAPI, db_url: URL) -> dict[str, str]:
+    return bot_environment(api, db_url)
 
 
 @pytest.fixture

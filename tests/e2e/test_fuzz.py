@@ -11,7 +11,6 @@ back as it is.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -26,7 +25,7 @@ from bot import flow
 from bot.content import load_content
 from bot.db.url import normalize
 from tests.dbcheck import SERVER, fresh_database, rows
-from tests.e2e.conftest import ROOT, BotProcess, database_url, errors_in
+from tests.e2e.conftest import BotProcess, bot_environment, errors_in
 from tests.emulator import BotAPI
 
 CONTENT = load_content()
@@ -122,15 +121,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotAPI, 
             url = normalize(f"sqlite:///{folder / 'bot.sqlite3'}")
         api = BotAPI().start()
         stack.callback(api.stop)
-        keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
-        env = {
-            **keep,
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_BASE_URL": api.base_url,
-            "DATABASE_URL": database_url(url),
-            "CHECKIN_POLL_SECONDS": "1",
-        }
+        env = bot_environment(api, url)
         bot = BotProcess(env, folder).start()
         stack.callback(bot.stop)
         api.wait_polling()

@@ -12,6 +12,7 @@ from bot.content import Content, load_content
 from tests.dbcheck import execute, instant, rows
 from tests.e2e.conftest import BotProcess, errors_in
 from tests.emulator import BotAPI
+from tests.test_telegram import label
 
 HER = 501
 Start = Callable[..., BotProcess]
@@ -20,14 +21,6 @@ Start = Callable[..., BotProcess]
 @pytest.fixture(scope="module")
 def content() -> Content:
     return load_content()
-
-
-def label(content: Content, step: str, answer: str) -> str:
-    found = content.step(step)
-    assert found is not None
-    picked = found.answer(answer)
-    assert picked is not None
-    return picked.label
 
 
 def answer_all(api: BotAPI, content: Content, user: int, **answers: str) -> None:
@@ -40,6 +33,12 @@ def answer_all(api: BotAPI, content: Content, user: int, **answers: str) -> None
             api.press(user, step.done_label if answers.get(step.id) else step.none_label)
         else:
             api.press(user, label(content, step.id, answers[step.id]))
+
+
+def at_second_question(api: BotAPI, content: Content) -> None:
+    api.send(HER, "/start")
+    api.press(HER, label(content, "safety", "yes"))
+    api.wait_text(HER, content.steps[1].question)
 
 
 CASES = {
@@ -80,9 +79,7 @@ def test_help_mid_assessment_keeps_her_place(
     api: BotAPI, start_bot: Start, content: Content
 ) -> None:
     start_bot()
-    api.send(HER, "/start")
-    api.press(HER, label(content, "safety", "yes"))
-    api.wait_text(HER, content.steps[1].question)
+    at_second_question(api, content)
     api.send(HER, "/help")
     api.wait_text(HER, content.guidance.embrace_title)
     last = api.wait_for(
@@ -95,9 +92,7 @@ def test_a_crisis_message_gets_resources_first(
     api: BotAPI, start_bot: Start, content: Content
 ) -> None:
     start_bot()
-    api.send(HER, "/start")
-    api.press(HER, label(content, "safety", "yes"))
-    api.wait_text(HER, content.steps[1].question)
+    at_second_question(api, content)
     api.send(HER, "he hit me last night and I'm scared")
     intro = api.wait_text(HER, content.messages["crisis_intro"])
     lines = api.wait_text(HER, "Emergency services")
