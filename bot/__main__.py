@@ -173,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "content":
         print(
-            f"Content OK: {len(content.steps)} questions, {len(content.guidance.sections)} "
-            f"guidance sections, {len(content.encouragements)} encouragements."
+            f"Content OK: {len(content.steps)} questions, {len(content.plan.pieces)} "
+            f"plan pieces, {len(content.encouragements)} encouragements."
         )
         return 0
     if args.command == "safety":

@@ -24,13 +24,26 @@ Read = Callable[[], Awaitable[str | None]]
 Write = Callable[[str], None]
 
 
+def _titled(reply: Reply) -> list[str]:
+    if not reply.title:
+        return [reply.text]
+    return [reply.title, "-" * min(len(reply.title), 60), reply.text]
+
+
 def render(reply: Reply) -> tuple[str, list[Button]]:
-    """The reply as terminal text with numbered choices, and the buttons in that order."""
+    """The reply as terminal text with numbered choices, and the buttons in that order.
+
+    A paged message (her plan) is printed whole, every page in order with its number:
+    a terminal scrolls, so there is nothing to turn.
+    """
     buttons = [b for row in reply.buttons for b in row]
     lines = []
-    if reply.title:
-        lines += [reply.title, "-" * min(len(reply.title), 60)]
-    lines.append(reply.text)
+    if reply.pages:
+        for i, page in enumerate(reply.pages, 1):
+            lines += ["", f"[{i}/{len(reply.pages)}]", *_titled(page)]
+        lines = lines[1:]
+    else:
+        lines += _titled(reply)
     lines += [f"  {i}. {b.label}" for i, b in enumerate(buttons, 1)]
     return "\n".join(lines), buttons
 
@@ -83,8 +96,8 @@ async def run_console(
             response = await service.handle(user_id, user_id, event)
             if response.outcome.effect is Effect.HIDE:
                 write(CLEAR_SCREEN)
-            refresh = response.outcome.refresh
-            rendered = [shown(s) for s in (*response.shows, *((refresh,) if refresh else ()))]
+            redrawn = response.outcome.edit or response.outcome.refresh
+            rendered = [shown(s) for s in (*response.shows, *((redrawn,) if redrawn else ()))]
             for text, _ in rendered:
                 write("")
                 write(text)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.content import Content
-from bot.core import guidance, router
+from bot.core import plan, router
 from bot.core.checkins import answers, rotation, wording
 from bot.core.checkins.records import Delivered, Snapshot
 from bot.core.inputs import Action, Command, Input, Text
@@ -400,7 +400,7 @@ def test_rotation_never_repeats_before_the_whole_pool_is_seen(content: Content) 
 
 def test_the_pool_fits_her_situation(content: Content) -> None:
     volatile = {"how_said": ("hurtful",)}
-    cases = guidance.situations(content, volatile)
+    cases = plan.situations(content, volatile)
     assert "volatile" in cases
     pool = rotation.pool(content, volatile)
     assert all("any" in e.situations or e.situations & cases for e in pool)

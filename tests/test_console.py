@@ -25,15 +25,17 @@ async def run(service: Service, lines: list[str]) -> str:
     return "\n".join(out)
 
 
-async def test_a_whole_conversation_by_numbers_ends_in_guidance(
+async def test_a_whole_conversation_by_numbers_ends_in_every_page_of_her_plan(
     service: Service, content: Content
 ) -> None:
-    # Safety yes, calm, distance, talking, wavering, tick the first tactic, done.
-    shown = await run(service, ["1", "3", "1", "1", "1", "1", "7", "/quit"])
+    # Safety yes, calm, distance, talking, wavering, tick the first tactic, done, skip the goal.
+    shown = await run(service, ["1", "3", "1", "1", "1", "1", "7", "4", "/quit"])
 
-    drifting = next(s for s in content.guidance.sections if s.case == "drifting")
-    assert drifting.title in shown
-    assert content.guidance.closing in shown
+    warmth = next(p for p in content.plan.pieces if p.id == "warmth")
+    assert warmth.title in shown
+    assert "[1/4]" in shown and "[4/4]" in shown
+    assert shown.index(warmth.title) < shown.index(content.plan.tactics_title)
+    assert content.plan.framing.skipped in shown
     assert shown.rstrip().endswith(content.messages.console_bye)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.content import CASES, DEFAULT_CONTENT_DIR, Content, ContentError, load_content
+from bot.content import DEFAULT_CONTENT_DIR, Content, ContentError, load_content
 from bot.core import router
 from bot.core.inputs import Choice, Command
 from bot.core.state import State
@@ -57,7 +57,7 @@ def multi_step_index(data: Any) -> int:
 
 def test_the_shipped_content_loads(content: Content) -> None:
     assert content.steps
-    assert content.guidance.sections
+    assert content.plan.pieces
     assert content.resources.countries
 
 
@@ -66,15 +66,17 @@ def test_there_are_at_least_forty_encouragements(content: Content) -> None:
 
 
 def test_every_encouragement_is_for_a_known_situation(content: Content) -> None:
+    known = {c.id for c in (*content.plan.cases, *content.plan.exceptions)} | {"any", "safety"}
     for encouragement in content.encouragements:
         assert encouragement.situations
-        assert encouragement.situations <= {*CASES, "any"}, encouragement.id
+        assert encouragement.situations <= known, encouragement.id
 
 
-def test_every_situation_has_a_guidance_section(content: Content) -> None:
-    cases = [s.case for s in content.guidance.sections if s.case]
-
-    assert sorted(cases) == sorted(CASES)
+def test_every_case_and_exception_has_a_piece_of_its_own(content: Content) -> None:
+    for case in (*content.plan.cases, *content.plan.exceptions):
+        assert any(case.id in p.serves for p in content.plan.pieces if p.path == "coaching"), (
+            case.id
+        )
 
 
 def test_the_first_question_is_about_safety(content: Content) -> None:
@@ -133,14 +135,38 @@ def step_id_not_plain(data: Any) -> str:
     return "steps[1].id"
 
 
-def section_text_empty(data: Any) -> str:
-    data["sections"][0]["text"] = "   "
-    return "sections[0].text"
+def piece_text_empty(data: Any) -> str:
+    data["pieces"][0]["text"] = "   "
+    return "pieces[0].text"
 
 
 def when_unknown_step(data: Any) -> str:
-    data["sections"][0]["when"][0]["his_mood"] = ["angry"]
-    return "sections[0].when[0].his_mood"
+    at = piece_index(data, "respect_first")
+    data["pieces"][at]["when"][0]["his_mood"] = ["angry"]
+    return f"pieces[{at}].when[0].his_mood"
+
+
+def piece_index(data: Any, piece_id: str) -> int:
+    return next(i for i, p in enumerate(data["pieces"]) if p["id"] == piece_id)
+
+
+def contradiction_allowed(data: Any) -> str:
+    # "Bring back some warmth" no longer steps aside when he is dead set.
+    data["pieces"][piece_index(data, "warmth")]["unless"] = ["shut_out"]
+    return f"pieces[{piece_index(data, 'mind_made_up')}].never_with"
+
+
+def heading_claims_too_much(data: Any) -> str:
+    # "Respect comes first" would reach a woman who only said it was a fight.
+    at = piece_index(data, "respect_first")
+    data["pieces"][at]["when"] = [{"how_said": ["hurtful", "fight"]}]
+    return f"pieces[{at}].claims"
+
+
+def marriage_tactic_untagged(data: Any) -> str:
+    at = piece_index(data, "for_you")
+    data["pieces"][at]["text"] += "\n• Plan one good moment with him this week."
+    return f"pieces[{at}].text"
 
 
 def text_key_missing(data: Any) -> str:
@@ -164,8 +190,8 @@ def command_undescribed(data: Any) -> str:
 
 
 def unknown_case(data: Any) -> str:
-    data["sections"][0]["case"] = "hopeless"
-    return "sections[0].case"
+    data["pieces"][0]["serves"] = ["hopeless"]
+    return "pieces[0].serves"
 
 
 BREAKS: list[tuple[str, Mutation, str]] = [
@@ -176,9 +202,12 @@ BREAKS: list[tuple[str, Mutation, str]] = [
     ("assessment.yaml", no_safety_answer, "resources_first"),
     ("assessment.yaml", label_too_long, "41 characters"),
     ("assessment.yaml", step_id_not_plain, "not a plain id"),
-    ("guidance.yaml", section_text_empty, "empty"),
-    ("guidance.yaml", when_unknown_step, "unknown step"),
-    ("guidance.yaml", unknown_case, "hopeless"),
+    ("plan.yaml", piece_text_empty, "empty"),
+    ("plan.yaml", when_unknown_step, "unknown step"),
+    ("plan.yaml", unknown_case, "hopeless"),
+    ("plan.yaml", contradiction_allowed, "would stand beside"),
+    ("plan.yaml", heading_claims_too_much, "does not fit"),
+    ("plan.yaml", marriage_tactic_untagged, "moves her toward him"),
     ("messages.yaml", text_key_missing, "missing"),
     ("messages.yaml", answered_without_answer, "{answer}"),
     ("messages.yaml", command_undescribed, "missing"),
@@ -222,11 +251,11 @@ def test_a_bare_no_in_a_synonym_list_asks_for_quotes(tmp_path: Path) -> None:
 
 def test_invalid_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
     directory = copy_content(tmp_path)
-    (directory / "guidance.yaml").write_text("opening: [never closed\n", encoding="utf-8")
+    (directory / "plan.yaml").write_text("opening: [never closed\n", encoding="utf-8")
 
     message = load_error(directory)
 
-    assert message.startswith("guidance.yaml: not valid YAML")
+    assert message.startswith("plan.yaml: not valid YAML")
 
 
 def test_a_missing_file_is_refused_naming_it(tmp_path: Path) -> None:

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from bot.content import Content, Step
-from bot.core import router
+from bot.core import plan, router
+from bot.core.asks import DANGER_ACTIONS, DANGER_ANSWER, UPDATE_KEEP, UPDATE_STEP
 from bot.core.inputs import (
     CONTINUE,
     DONE,
     KEEP,
     NONE,
     RESTART,
+    SKIP,
     Action,
     Choice,
     Command,
@@ -27,7 +30,7 @@ from bot.core.inputs import (
     Text,
 )
 from bot.core.replies import Button, Reply
-from bot.core.state import Confirm, State
+from bot.core.state import Confirm, DangerCheck, State, Updating, WayBack
 from bot.core.turn import Outcome
 
 # One answer per step; tactics are ticked, then Done.
@@ -38,6 +41,7 @@ FULL_RUN: dict[str, tuple[str, ...]] = {
     "contact": ("talking",),
     "firmness": ("wavering",),
     "tactics": ("begging", "checking"),
+    "goal": ("save",),
 }
 
 
@@ -45,8 +49,9 @@ FULL_RUN: dict[str, tuple[str, ...]] = {
 
 
 def shown(outcome: Outcome) -> tuple[Reply, ...]:
-    """What is on her screen after this outcome: new messages, then a redrawn keyboard."""
-    return (*outcome.replies, *((outcome.refresh,) if outcome.refresh else ()))
+    """What is on her screen after this outcome: new messages, then a redrawn message."""
+    redrawn = outcome.edit or outcome.refresh
+    return (*outcome.replies, *((redrawn,) if redrawn else ()))
 
 
 def buttons(reply: Reply) -> list[Button]:
@@ -198,14 +203,14 @@ def test_not_feeling_safe_shows_resources_before_the_next_question(
     go_on = content.messages.resources_continue
 
     held = press(content, begin(content), label(content, "safety", answer_id))
+    if answer_id == "unsure":  # the danger check is offered first; she can say not now
+        held = press(content, held, content.safety_plan.danger_check.skip_all_label)
 
-    assert held.replies[0].kind == "resources"
+    assert held.replies[0].kind == "resources" or answer_id == "unsure"
     assert asked(held) is None
     assert held.replies[-1].text == content.messages.resources_paused
     assert labels(held.replies[-1]) == [go_on]
-    assert held.settle == content.messages.answered.format(
-        question=content.steps[0].question, answer=label(content, "safety", answer_id)
-    )
+    assert held.state.unsafe == answer_id
 
     going = press(content, held, go_on)
 
@@ -231,7 +236,7 @@ def test_resources_list_her_emergency_number_and_the_worldwide_directory(
 def test_typing_while_the_resources_are_shown_shows_them_again_not_the_next_question(
     content: Content,
 ) -> None:
-    held = press(content, begin(content), label(content, "safety", "unsure"))
+    held = press(content, begin(content), label(content, "safety", "no"))
     typed_words = [
         "hello?",
         "",
@@ -331,7 +336,7 @@ def test_the_tactics_question_offers_none_and_done_after_the_tactics(content: Co
     ]
 
 
-def test_done_after_ticking_finishes_with_guidance_that_puts_her_picks_first(
+def test_done_after_ticking_keeps_her_picks_and_asks_what_she_hopes_for(
     content: Content,
 ) -> None:
     tactics = step_of(content, "tactics")
@@ -341,31 +346,21 @@ def test_done_after_ticking_finishes_with_guidance_that_puts_her_picks_first(
 
     done = press(content, outcome, tactics.done_label)
 
-    assert done.state.step is None
-    assert done.state.profile is not None
-    assert done.state.profile["tactics"] == ("begging", "checking")
-    assert done.replies[0].text == content.guidance.opening
-    assert done.replies[-2].text == content.guidance.closing
-    assert done.replies[-1].text == content.checkins.offer
-    assert {r.kind for r in done.replies[:-1]} == {"guidance"}
-    warnings = next(r for r in done.replies if r.title == content.guidance.avoid_title)
-    assert warnings.text.startswith(content.guidance.avoid_picked_note)
+    assert asked(done) == step_of(content, "goal").question
+    assert done.state.answers["tactics"] == ("begging", "checking")
     assert done.settle == content.messages.answered.format(
         question=tactics.question,
         answer=", ".join(label(content, "tactics", a) for a in ("begging", "checking")),
     )
 
 
-def test_none_of_these_finishes_with_no_tactics_recorded(content: Content) -> None:
+def test_none_of_these_goes_on_with_no_tactics_recorded(content: Content) -> None:
     tactics = step_of(content, "tactics")
 
     done = press(content, partway(content, "tactics"), tactics.none_label)
 
-    assert done.state.profile is not None
-    assert done.state.profile["tactics"] == ()
-    assert done.replies[0].text == content.guidance.opening
-    warnings = next(r for r in done.replies if r.title == content.guidance.avoid_title)
-    assert content.guidance.avoid_picked_note not in warnings.text
+    assert done.state.answers["tactics"] == ()
+    assert asked(done) == step_of(content, "goal").question
     assert done.settle == content.messages.answered.format(
         question=tactics.question, answer=content.messages.none_selected
     )
@@ -377,8 +372,7 @@ def test_none_of_these_forgets_ticks_she_made_before(content: Content) -> None:
 
     done = press(content, ticked, tactics.none_label)
 
-    assert done.state.profile is not None
-    assert done.state.profile["tactics"] == ()
+    assert done.state.answers["tactics"] == ()
 
 
 @pytest.mark.parametrize("typed", ["all of them", "yes", "🙂"])
@@ -408,9 +402,8 @@ def test_typing_done_finishes_the_tactics_question(content: Content) -> None:
 
     done = say(content, ticked, tactics.done_label.upper())
 
-    assert done.state.profile is not None
-    assert done.state.profile["tactics"] == ("promises",)
-    assert done.replies[0].text == content.guidance.opening
+    assert done.state.answers["tactics"] == ("promises",)
+    assert asked(done) == step_of(content, "goal").question
 
 
 def test_typing_done_with_a_full_stop_finishes_like_an_answer_with_a_full_stop(
@@ -421,8 +414,7 @@ def test_typing_done_with_a_full_stop_finishes_like_an_answer_with_a_full_stop(
 
     done = say(content, ticked, f"{tactics.done_label}.")
 
-    assert done.state.profile is not None
-    assert done.replies[0].text == content.guidance.opening
+    assert done.state.answers["tactics"] == ("promises",)
 
 
 # ---- /help ---------------------------------------------------------------------------------
@@ -437,8 +429,9 @@ def assert_in_order(text: str, parts: Sequence[str]) -> None:
         at = found + len(part)
 
 
-def help_is_shown(content: Content, outcome: Outcome) -> None:
-    m, g, t = content.messages, content.guidance, content.tactics
+def help_is_shown(content: Content, outcome: Outcome, unsafe: bool = False) -> None:
+    """The commands, then both lists; on the safety path only the tactics safe for her."""
+    m, g, t = content.messages, content.messages, content.tactics
     first, avoid, embrace = outcome.replies[:3]
     assert first.title == m.help_title
     assert first.text.startswith(m.help_commands_title)
@@ -448,7 +441,9 @@ def help_is_shown(content: Content, outcome: Outcome) -> None:
     assert avoid.title == g.avoid_title
     assert_in_order(avoid.text, [f"• {x.name}:" for x in t.avoid])
     assert embrace.title == g.embrace_title
-    assert_in_order(embrace.text, [f"• {x.name}:" for x in t.embrace])
+    assert_in_order(embrace.text, [f"• {x.name}:" for x in t.embrace_for(unsafe)])
+    for hidden in set(t.embrace) - set(t.embrace_for(unsafe)):
+        assert hidden.name not in embrace.text
 
 
 @pytest.mark.parametrize("upto", ["safety", "how_said", "firmness", "tactics"])
@@ -481,7 +476,7 @@ def test_help_during_the_safety_pause_keeps_the_pause(content: Content) -> None:
 
     helped = command(content, held, "help")
 
-    help_is_shown(content, helped)
+    help_is_shown(content, helped, unsafe=True)
     assert helped.replies[3].kind == "resources"
     assert labels(helped.replies[-1]) == [content.messages.resources_continue]
     assert asked(helped) is None
@@ -753,13 +748,18 @@ def stored(content: Content, state: State) -> State:
 
 def test_her_state_survives_storage_after_every_tap_of_a_full_walk(content: Content) -> None:
     tactics = step_of(content, "tactics")
+    check = content.safety_plan.danger_check
     taps = [
         label(content, "safety", "unsure"),
+        check.start_label,
+        *([check.no_label] * (len(check.questions) - 1)),
+        check.skip_label,
         content.messages.resources_continue,
         *(label(content, s, FULL_RUN[s][0]) for s in ("how_said", "cause", "contact")),
         label(content, "firmness", FULL_RUN["firmness"][0]),
         *(label(content, "tactics", a) for a in FULL_RUN["tactics"]),
         tactics.done_label,
+        label(content, "goal", "understand"),
     ]
     outcome = begin(content)
 
@@ -771,6 +771,8 @@ def test_her_state_survives_storage_after_every_tap_of_a_full_walk(content: Cont
 
     assert outcome.state.profile is not None
     assert outcome.state.profile["safety"] == ("unsure",)
+    assert outcome.state.unsafe == "unsure"
+    assert stored(content, outcome.state).unsafe == "unsure"
 
 
 def test_a_stored_state_continues_exactly_where_she_was(content: Content) -> None:
@@ -851,13 +853,17 @@ ODD_TEXTS = ("", "   ", "\n\n", "🙂", "<b>", "&amp;", "a" * 5000, "/start", "/
 
 
 def every_input(content: Content) -> Iterable[Input]:
-    names = ("start", "help", "cancel", "quit", "", "a" * 300)
+    names = ("start", "help", "cancel", "quit", "", "a" * 300, "update", "sos", "forget")
     yield from (Command(n) for n in names)
     for step in content.steps:
         yield from (Choice(other.id, a.id) for other in content.steps for a in step.answers)
     steps = ("", "nowhere", *(s.id for s in content.steps))
-    for name in (CONTINUE, RESTART, KEEP, DONE, NONE, "bogus", ""):
+    names = (CONTINUE, RESTART, KEEP, DONE, NONE, SKIP, "bogus", "", UPDATE_STEP, UPDATE_KEEP)
+    for name in names:
         yield from (Action(name, s) for s in steps)
+    for arg in ("1", "2", "99", "0", "-1", "x", "\u00b2", ""):
+        yield from (Action(name, arg) for name in (*plan.ACTIONS, *DANGER_ACTIONS))
+    yield from (Action(DANGER_ANSWER, f"{i}:{a}") for i in (0, 3, 99) for a in ("yes", "no", "x"))
     yield from (Text(t) for t in ODD_TEXTS)
     for step in content.steps:
         yield from (Text(a.label) for a in step.answers)
@@ -869,6 +875,29 @@ def every_state(content: Content) -> Iterator[tuple[str, State]]:
     done = finished(content).state
     yield "new", State()
     yield "finished", done
+    overlays = (
+        DangerCheck(),
+        DangerCheck(3, True),
+        WayBack(),
+        Updating(),
+        Updating("tactics", ("begging",)),
+        Updating("goal"),
+        Updating("gone"),
+        Confirm("forget"),
+    )
+    for overlay in overlays:
+        for unsafe in (None, "alarm"):
+            yield f"finished-{overlay}-{unsafe}", replace(done, overlay=overlay, unsafe=unsafe)
+            yield (
+                f"held-{overlay}-{unsafe}",
+                State(
+                    step="how_said",
+                    answers={"safety": ("unsure",)},
+                    held=True,
+                    overlay=overlay,
+                    unsafe=unsafe,
+                ),
+            )
     answers: dict[str, tuple[str, ...]] = {}
     for step in content.steps:
         some = tuple(a.id for a in step.answers[:2]) if step.multi else ()
@@ -897,7 +926,7 @@ def test_every_input_in_every_state_gets_an_answer_and_never_an_error(content: C
             outcome = router.respond(content, state, event)
 
             said = shown(outcome)
-            assert said or outcome.settle, f"silence for {event!r} at {where}"
+            assert said or outcome.settle or outcome.edit, f"silence for {event!r} at {where}"
             assert all(r.text or r.title for r in said), f"empty reply for {event!r} at {where}"
             assert stored(content, outcome.state) == outcome.state
             checked += 1

@@ -114,12 +114,10 @@ async def test_forget_leaves_other_people_alone(
     assert other.visible()
 
 
-async def test_the_hide_button_clears_the_guidance_from_the_chat(
-    her: Chat, content: Content
-) -> None:
+async def test_the_hide_button_clears_her_plan_from_the_chat(her: Chat, content: Content) -> None:
     await her.send("/start")
     await answer_all(her, content, **PROFILE)
-    assert any(content.guidance.opening in t for t in her.texts())
+    assert any(content.plan.opening in t for t in her.texts())
 
     await her.press(content.messages.hide_label)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.content import Content
-from bot.core import asks, commands, guidance
+from bot.core import asks, commands, plan
 from bot.core.inputs import CONTINUE, DONE, KEEP, NONE, RESTART, Action, Choice
 from bot.core.replies import Button, Reply
 from bot.core.state import Confirm, State
@@ -129,7 +129,7 @@ def test_a_reply_without_a_title_has_no_bold(content: Content) -> None:
 
 
 def test_a_title_is_bold_and_only_on_the_first_message(content: Content) -> None:
-    title = content.guidance.avoid_title
+    title = content.messages.avoid_title
     reply = Reply(title=title, text=paragraphs_of_words(9_000))
 
     parts = to_html(reply)
@@ -159,7 +159,7 @@ def test_every_reply_she_can_get_fits_in_telegram_messages(content: Content) -> 
     for step in content.steps:
         replies.append(asks.question(content, step))
     everything = {s.id: tuple(a.id for a in s.answers) for s in content.steps}
-    replies += guidance.compose(content, everything)
+    replies += plan.pages(content, everything)
 
     for reply in replies:
         parts = to_html(reply)

@@ -55,13 +55,16 @@ def label(content: Content, step: str, answer: str) -> str:
 
 
 async def answer_all(her: Chat, content: Content, **answers: str) -> None:
-    """Answer each single-choice step by its answer id; tactics are ticked, then Done."""
+    """Answer each single-choice step by its answer id; tactics are ticked, then Done;
+    an optional question without an answer given is skipped."""
     tactics = answers.pop("tactics", "")
     for step in content.steps:
         if step.multi:
             for tactic in filter(None, tactics.split(",")):
                 await her.press(label(content, step.id, tactic))
-            await her.press(step.done_label)
+            await her.press(step.done_label)  # type: ignore[arg-type]
+        elif step.optional and step.id not in answers:
+            await her.press(step.skip_label)  # type: ignore[arg-type]
         else:
             await her.press(label(content, step.id, answers[step.id]))
 
@@ -91,20 +94,32 @@ async def test_start_greets_her_and_asks_the_safety_question_with_buttons(
     assert her.last().labels == [a.label for a in content.steps[0].answers]
 
 
-async def test_a_whole_assessment_ends_in_guidance_for_her_situation(
+async def test_a_whole_assessment_ends_in_one_paged_plan_for_her_situation(
     her: Chat, content: Content
 ) -> None:
     await her.send("/start")
+    before = len(her.visible())
     await answer_all(her, content, **PROFILE, tactics="begging,chasing")
 
-    seen = "\n".join(her.texts())
-    for case in ("volatile", "dead_set"):
-        section = next(s for s in content.guidance.sections if s.case == case)
-        assert section.title in seen
-    drifting = next(s for s in content.guidance.sections if s.case == "drifting")
-    assert drifting.title not in seen
-    assert content.guidance.avoid_picked_note in seen
+    p = content.plan
+    plan_message = her.with_button(p.next_label)
+    assert p.opening in her.texts()
+    assert content.checkins.offer in her.texts()
+    pages = []
+    while True:
+        pages.append(plan_message.plain)
+        if p.next_label not in plan_message.labels:
+            break
+        await her.press(p.next_label, on=plan_message)
+    seen = "\n".join(pages)
+    for piece in ("respect_first", "mind_made_up"):
+        assert next(x for x in p.pieces if x.id == piece).title in seen
+    assert next(x for x in p.pieces if x.id == "warmth").title not in seen
+    assert p.tactics_intro in seen
+    assert p.page_label.format(page=len(pages), pages=len(pages)) in pages[-1]
     assert all(len(m.plain) <= 4096 for m in her.visible())
+    # Paging edits the one plan message: no new messages arrive.
+    assert len(her.visible()) - before <= len(content.steps) + 3
 
 
 async def test_answered_questions_are_edited_in_place_without_buttons(
@@ -123,10 +138,11 @@ async def test_answered_questions_are_edited_in_place_without_buttons(
 
 async def test_ticking_a_tactic_redraws_the_same_message(her: Chat, content: Content) -> None:
     await her.send("/start")
-    for step in content.steps[:-1]:
+    multi = next(s for s in content.steps if s.multi)
+    for step in content.steps[: content.steps.index(multi)]:
         await her.press(label(content, step.id, PROFILE[step.id]))
     tactics = her.last()
-    first = content.steps[-1].answers[0].label
+    first = multi.answers[0].label
 
     await her.press(first)
 

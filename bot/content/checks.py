@@ -7,14 +7,16 @@ unique, and no text the bot can send pressures her to keep talking.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from bot.content.errors import at
-from bot.content.guidance import CASES, Guidance, Tactics
+from bot.content.plan import Plan, case_of, matches, pieces_for
 from bot.content.questions import END, Assessment, normalize
+from bot.content.tactics import Tactics
 
 if TYPE_CHECKING:
     from bot.content.load import Content
@@ -46,6 +48,10 @@ def assessment(found: Assessment, tactics: Tactics) -> None:
             for key in ("done_label", "none_label"):
                 if getattr(step, key) is None:
                     raise at(file, f"{where}.{key}", "missing")
+        if step.optional and step.skip_label is None:
+            raise at(
+                file, f"{where}.skip_label", "missing: an optional question needs a skip button"
+            )
         for j, answer in enumerate(step.answers):
             if answer.next and answer.next not in known:
                 raise at(
@@ -65,26 +71,56 @@ def assessment(found: Assessment, tactics: Tactics) -> None:
         )
 
 
-def guidance(found: Guidance, questions: Assessment) -> None:
-    file = "guidance.yaml"
+def _conditions(file: str, where: str, when: Any, answers: dict[str, set[str]]) -> None:
+    for j, alternative in enumerate(when):
+        at_j = f"{where}[{j}]"
+        if not alternative:
+            raise at(file, at_j, "expected a mapping of step id to answer ids")
+        for step_id, wanted in alternative.items():
+            if step_id not in answers:
+                raise at(file, f"{at_j}.{step_id}", f"unknown step {step_id!r}")
+            unknown = set(wanted) - answers[step_id]
+            if not wanted or unknown:
+                raise at(file, f"{at_j}.{step_id}", f"unknown answers {sorted(unknown) or wanted}")
+
+
+def plan(found: Plan, questions: Assessment) -> None:
+    """Every rule names real steps and answers, and every piece names real cases and pieces."""
+    file = "plan.yaml"
     answers = {s.id: {a.id for a in s.answers} for s in questions.steps}
-    _unique(file, ((f"sections[{i}].id", s.id) for i, s in enumerate(found.sections)))
-    for i, section in enumerate(found.sections):
-        for j, alternative in enumerate(section.when):
-            where = f"sections[{i}].when[{j}]"
-            if not alternative:
-                raise at(file, where, "expected a mapping of step id to answer ids")
-            for step_id, wanted in alternative.items():
-                if step_id not in answers:
-                    raise at(file, f"{where}.{step_id}", f"unknown step {step_id!r}")
-                unknown = set(wanted) - answers[step_id]
-                if not wanted or unknown:
-                    raise at(
-                        file, f"{where}.{step_id}", f"unknown answers {sorted(unknown) or wanted}"
-                    )
-    missing = set(CASES) - {s.case for s in found.sections}
-    if missing:
-        raise at(file, "sections", f"no section for the cases {sorted(missing)}")
+    for kind in ("cases", "exceptions"):
+        entries = getattr(found, kind)
+        _unique(file, ((f"{kind}[{i}].id", c.id) for i, c in enumerate(entries)))
+        for i, entry in enumerate(entries):
+            _conditions(file, f"{kind}[{i}].when", entry.when, answers)
+    if not found.cases or found.cases[-1].when:
+        raise at(file, "cases", "the last case must have no rules (`when: []`): she always has one")
+    cases = {c.id for c in found.cases}
+    exceptions = {e.id for e in found.exceptions}
+    pieces = {p.id for p in found.pieces}
+    _unique(file, ((f"pieces[{i}].id", p.id) for i, p in enumerate(found.pieces)))
+    for i, piece in enumerate(found.pieces):
+        where = f"pieces[{i}]"
+        _conditions(file, f"{where}.when", piece.when, answers)
+        _conditions(file, f"{where}.claims", piece.claims, answers)
+        for key, known in (
+            ("serves", cases | exceptions),
+            ("unless", exceptions),
+            ("never_with", pieces),
+        ):
+            unknown = set(getattr(piece, key)) - known
+            if unknown:
+                raise at(file, f"{where}.{key}", f"unknown ids {sorted(unknown)}")
+        if piece.path == "safety" and piece.coaching_only:
+            raise at(file, f"{where}.coaching_only", "a safety-path piece cannot be coaching-only")
+    for name in ("how_said", "cause", "contact", "firmness"):
+        step = questions.by_id.get(name)
+        if step is None:
+            raise at(file, "summary", f"names {{{name}}}, which is not a step of assessment.yaml")
+        for j, answer in enumerate(step.answers):
+            if answer.phrase is None:
+                where = f"steps[{questions.steps.index(step)}].answers[{j}].phrase"
+                raise at("assessment.yaml", where, "missing: plan.yaml's summary uses it")
 
 
 def unique_ids(content: Content) -> None:
@@ -103,7 +139,9 @@ def unique_ids(content: Content) -> None:
 
 SHOWN_FILES = {
     "assessment.yaml": "assessment",
-    "guidance.yaml": "guidance",
+    "plan.yaml": "plan",
+    "safety_plan.yaml": "safety_plan",
+    "heard.yaml": "heard",
     "tactics.yaml": "tactics",
     "encouragements.yaml": "encouragement_file",
     "resources.yaml": "resources",
@@ -143,4 +181,85 @@ def no_pressure(content: Content) -> None:
                     path,
                     f"pressures her ({rule.pattern!r} in safety.yaml: pressure); "
                     "the bot never pushes her to keep talking",
+                )
+
+
+def _profiles(content: Content) -> Iterator[dict[str, tuple[str, ...]]]:
+    """Every combination of single answers to the questions the plan's rules read."""
+    questions = content.assessment
+    read = {
+        step
+        for rules in (
+            *(c.when for c in (*content.plan.cases, *content.plan.exceptions)),
+            *(p.when for p in content.plan.pieces),
+            *(p.claims for p in content.plan.pieces),
+        )
+        for alternative in rules
+        for step in alternative
+    }
+    steps = [s for s in questions.steps if s.id in read]
+    for combo in itertools.product(
+        *([(a.id,) for a in s.answers] + [()] * (s.multi or s.optional) for s in steps)
+    ):
+        yield {s.id: chosen for s, chosen in zip(steps, combo, strict=True)}
+
+
+def combinations(content: Content) -> None:
+    """Walk every combination of answers on both paths: she always has a plan, and no plan
+    shows two pieces that contradict each other or a piece that claims what she did not say."""
+    found = content.plan
+    index = {p.id: i for i, p in enumerate(found.pieces)}
+    for profile in _profiles(content):
+        case_of(found, profile)  # exactly one: the last case matches everyone
+        for path in ("coaching", "safety"):
+            shown = pieces_for(found, profile, path)  # type: ignore[arg-type]
+            said = ", ".join(f"{k}={'/'.join(v) or '-'}" for k, v in profile.items())
+            if not shown:
+                raise at("plan.yaml", "pieces", f"no {path} piece for the answers {said}")
+            ids = {p.id for p in shown}
+            for piece in shown:
+                clash = ids & set(piece.never_with)
+                if clash:
+                    raise at(
+                        "plan.yaml",
+                        f"pieces[{index[piece.id]}].never_with",
+                        f"{piece.id!r} would stand beside {sorted(clash)} for the answers {said}",
+                    )
+                if piece.claims and not matches(piece.claims, profile):
+                    raise at(
+                        "plan.yaml",
+                        f"pieces[{index[piece.id]}].claims",
+                        f"{piece.id!r} would be shown for the answers {said}; it does not fit them",
+                    )
+
+
+def _safety_path_texts(content: Content) -> Iterator[tuple[str, str, str]]:
+    """(file, key path, text) for every text the safety path can show."""
+    for i, piece in enumerate(content.plan.pieces):
+        if not piece.coaching_only:
+            for key in ("this_week", "title", "text"):
+                yield "plan.yaml", f"pieces[{i}].{key}", getattr(piece, key)
+    for i, avoid in enumerate(content.tactics.avoid):
+        for key in ("why", "instead_safe"):
+            yield "tactics.yaml", f"avoid[{i}].{key}", getattr(avoid, key)
+    for i, embrace in enumerate(content.tactics.embrace):
+        if not embrace.coaching_only:
+            yield "tactics.yaml", f"embrace[{i}].how", embrace.how
+    for i, note in enumerate(content.encouragements):
+        if not note.coaching_only:
+            yield "encouragements.yaml", f"messages[{i}].text", note.text
+
+
+def safe_on_the_safety_path(content: Content) -> None:
+    """Refuse an unmarked text that moves her toward him (safety_plan.yaml: toward_him)."""
+    for file, path, text in _safety_path_texts(content):
+        lowered = normalize(text)
+        for rule in content.safety_plan.toward_him:
+            found = rule.search(lowered)
+            if found:
+                raise at(
+                    file,
+                    path,
+                    f"moves her toward him ({found.group(0)!r}, safety_plan.yaml: toward_him) "
+                    "but is not marked coaching_only: the safety path would show it",
                 )

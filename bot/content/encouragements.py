@@ -10,7 +10,8 @@ from bot.content.fields import ContentModel, Id, Text
 
 MAX_ENCOURAGEMENT = 400
 MIN_ENCOURAGEMENTS = 40
-Situation = Literal["any", "volatile", "drifting", "shut_out", "dead_set"]
+Situation = Literal["any", "safety", "volatile", "drifting", "shut_out", "dead_set", "wavering"]
+"""`any`; `safety`, for the safety path only; or her case or one of her exceptions (plan.yaml)."""
 
 
 def _short(value: str) -> str:
@@ -24,6 +25,8 @@ class Encouragement(ContentModel):
     situations: frozenset[Situation] = frozenset({"any"})
     theme: Id
     text: Annotated[Text, AfterValidator(_short)]
+    coaching_only: bool = False
+    """Moves her toward him: never sent on the safety path."""
 
     @field_validator("situations")
     @classmethod

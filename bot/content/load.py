@@ -19,11 +19,14 @@ from bot.content import checks
 from bot.content.checkins import Checkins
 from bot.content.encouragements import Encouragement, Encouragements
 from bot.content.errors import ContentError, from_validation
-from bot.content.guidance import Guidance, Tactics
+from bot.content.heard import Heard
 from bot.content.messages import Messages
+from bot.content.plan import Plan
 from bot.content.questions import END, Answer, Assessment, Step
 from bot.content.resources import Resources
 from bot.content.safety import Safety
+from bot.content.safety_plan import SafetyPlan
+from bot.content.tactics import Tactics
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
@@ -35,12 +38,14 @@ class Content:
     """Everything the bot says and asks, validated. One instance for the life of a process."""
 
     assessment: Assessment
-    guidance: Guidance
+    plan: Plan
     tactics: Tactics
     encouragement_file: Encouragements
     resources: Resources
     messages: Messages
     safety: Safety
+    safety_plan: SafetyPlan
+    heard: Heard
     checkins: Checkins
     _by_id: dict[str, Step] = field(init=False, repr=False, compare=False)
 
@@ -92,18 +97,22 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
     tactics = read(directory, "tactics.yaml", Tactics)
     assessment = read(directory, "assessment.yaml", Assessment)
     checks.assessment(assessment, tactics)
-    guidance = read(directory, "guidance.yaml", Guidance)
-    checks.guidance(guidance, assessment)
+    plan = read(directory, "plan.yaml", Plan)
+    checks.plan(plan, assessment)
     content = Content(
         assessment=assessment,
-        guidance=guidance,
+        plan=plan,
         tactics=tactics,
         encouragement_file=read(directory, "encouragements.yaml", Encouragements),
         resources=read(directory, "resources.yaml", Resources),
         messages=read(directory, "messages.yaml", Messages),
         safety=read(directory, "safety.yaml", Safety),
+        safety_plan=read(directory, "safety_plan.yaml", SafetyPlan),
+        heard=read(directory, "heard.yaml", Heard),
         checkins=read(directory, "checkins.yaml", Checkins),
     )
     checks.unique_ids(content)
+    checks.combinations(content)
     checks.no_pressure(content)
+    checks.safe_on_the_safety_path(content)
     return content

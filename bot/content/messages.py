@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
-from bot.content.fields import ContentModel, Filled, Label, Text, fills
+from bot.content.fields import ContentModel, Filled, Label, Text, Title, fills
 from bot.content.fields import _stripped as stripped
 from bot.content.fields import _text_only as text_only
 
@@ -34,6 +34,7 @@ class Commands(ContentModel):
     about: Description
     mydata: Description
     forget: Description
+    update: Description
 
     def items(self) -> list[tuple[str, str]]:
         """(command, description) in menu order."""
@@ -64,6 +65,8 @@ class Messages(ContentModel):
     # help and odd inputs
     help_title: Text
     help_commands_title: Text
+    avoid_title: Title
+    embrace_title: Title
     group_refusal: Text
     non_text: Text
     unknown_command: Text
@@ -89,3 +92,9 @@ class Messages(ContentModel):
     forgotten: Text
     mydata_caption: Text
     hide_label: Label
+    # /update
+    update_ask: Text
+    update_nothing: Text
+    update_kept: Text
+    update_keep_label: Label
+    update_new_plan: Text

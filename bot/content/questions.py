@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from bot.content.fields import ContentModel, Id, Label, Text, Word
+from bot.content.fields import ContentModel, Filled, Id, Label, Text, Word
 
 END = "end"
 """An answer's `next` that finishes the assessment."""
@@ -30,6 +30,12 @@ class Answer(ContentModel):
     """The step that follows (default: the next in the list; `end` finishes)."""
     tactic: Id | None = None
     """On a multi-select step: the `avoid` tactic this answer admits to."""
+    safety_path: bool = False
+    """This answer puts her on the safety path (see safety_plan.yaml)."""
+    danger_check: bool = False
+    """After the resources, offer the short danger check."""
+    phrase: Filled | None = None
+    """How the answer reads inside the one-sentence summary of her situation (plan.yaml)."""
 
     @field_validator("also")
     @classmethod
@@ -39,11 +45,16 @@ class Answer(ContentModel):
 
 class Step(ContentModel):
     id: Id
+    topic: Label
+    """The question in a few words, for /update's buttons."""
     question: Text
     kind: Literal["single", "multi"] = "single"
     answers: tuple[Answer, ...]
     done_label: Label | None = None
     none_label: Label | None = None
+    optional: bool = False
+    """She may skip it (`skip_label`); her plan then keeps its usual framing."""
+    skip_label: Label | None = None
 
     @property
     def multi(self) -> bool:

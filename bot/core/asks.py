@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from bot.content import Content, Step
 from bot.core.checkins import wording
-from bot.core.inputs import CONTINUE, DONE, FORGET, KEEP, KEEP_DATA, NONE, RESTART, Action, Choice
-from bot.core.replies import Button, Reply, laid_out
+from bot.core.inputs import (
+    CONTINUE,
+    DONE,
+    FORGET,
+    KEEP,
+    KEEP_DATA,
+    NONE,
+    RESTART,
+    SKIP,
+    Action,
+    Choice,
+)
+from bot.core.replies import Button, Reply, answered, laid_out
 from bot.core.safety.resources import country_question, resources
-from bot.core.state import Confirm, Mode, State
+from bot.core.state import Confirm, DangerCheck, Mode, State, Updating
 
 
 def question(content: Content, step: Step, selected: tuple[str, ...] = ()) -> Reply:
@@ -33,7 +44,17 @@ def question(content: Content, step: Step, selected: tuple[str, ...] = ()) -> Re
         )
         return Reply(text=step.question, buttons=tuple(buttons), kind="question")
     answers = tuple(Button(a.label, Choice(step.id, a.id)) for a in step.answers)
-    return Reply(text=step.question, buttons=laid_out(answers), kind="question")
+    rows = laid_out(answers)
+    if step.optional and step.skip_label:
+        rows = (*rows, (Button(step.skip_label, Action(SKIP, step.id)),))
+    return Reply(text=step.question, buttons=rows, kind="question")
+
+
+def settled_answer(content: Content, step: Step, answer_ids: tuple[str, ...]) -> str:
+    """The pressed question rewritten as the record of her answer."""
+    labels = [a.label for a in step.answers if a.id in answer_ids]
+    said = ", ".join(labels) or content.messages.none_selected
+    return answered(content, step.question, said)
 
 
 def safety_replies(content: Content, state: State) -> tuple[Reply, ...]:
@@ -42,13 +63,15 @@ def safety_replies(content: Content, state: State) -> tuple[Reply, ...]:
     return (resources(content, state.country), *ask)
 
 
+def go_on(content: Content) -> Reply:
+    """The questions wait; one button to carry on when she is ready."""
+    button = Button(content.messages.resources_continue, Action(CONTINUE))
+    return Reply(text=content.messages.resources_paused, buttons=((button,),))
+
+
 def held(content: Content, state: State) -> tuple[Reply, ...]:
     """The resources, and the questions waiting for her to go on."""
-    go_on = Button(content.messages.resources_continue, Action(CONTINUE))
-    return (
-        *safety_replies(content, state),
-        Reply(text=content.messages.resources_paused, buttons=((go_on,),)),
-    )
+    return (*safety_replies(content, state), go_on(content))
 
 
 def restart_prompt(content: Content) -> Reply:
@@ -63,6 +86,42 @@ def forget_prompt(content: Content) -> Reply:
     return Reply(text=m.forget_confirm, buttons=buttons)
 
 
+# ---- the danger check (see bot.core.safety.danger) ----------------------------------
+
+DANGER_START, DANGER_NOT_NOW, DANGER_ANSWER = "dc_start", "dc_not_now", "dc"
+"""Buttons: begin the check, not now, and an answer (`arg`: "<index>:yes|no|skip")."""
+DANGER_ACTIONS = frozenset({DANGER_START, DANGER_NOT_NOW, DANGER_ANSWER})
+
+
+def danger_offer(content: Content) -> Reply:
+    check = content.safety_plan.danger_check
+    buttons = (
+        (
+            Button(check.start_label, Action(DANGER_START)),
+            Button(check.skip_all_label, Action(DANGER_NOT_NOW)),
+        ),
+    )
+    return Reply(text=check.offer, buttons=buttons)
+
+
+def danger_question(content: Content, index: int) -> Reply:
+    check = content.safety_plan.danger_check
+    asked = check.questions[index]
+    buttons = (
+        (
+            Button(check.yes_label, Action(DANGER_ANSWER, f"{index}:yes")),
+            Button(check.no_label, Action(DANGER_ANSWER, f"{index}:no")),
+            Button(check.skip_label, Action(DANGER_ANSWER, f"{index}:skip")),
+        ),
+    )
+    return Reply(text=asked.text, buttons=buttons, kind="question")
+
+
+def danger_prompt(content: Content, overlay: DangerCheck) -> Reply:
+    """Where she is in the check: the offer, or the question she is on."""
+    return danger_offer(content) if overlay.index < 0 else danger_question(content, overlay.index)
+
+
 def prompt(content: Content, state: State) -> tuple[Reply, ...]:
     """What she needs to see to go on from `state` (nothing when she is idle)."""
     mode = state.mode
@@ -75,10 +134,43 @@ def prompt(content: Content, state: State) -> tuple[Reply, ...]:
         return (wording.setup_question(content, state.setup),)
     if mode is Mode.NOTING:
         return (Reply(text=content.checkins.ask_note),)
+    if isinstance(state.overlay, DangerCheck):
+        return (danger_prompt(content, state.overlay),)
+    if mode is Mode.WAY_BACK:
+        return (way_back_prompt(content),)
+    if isinstance(state.overlay, Updating):
+        return (update_prompt(content, state.overlay),)
     if mode is Mode.HELD:
         return held(content, state)
     current = content.step(state.step)
     return (question(content, current, state.selected),) if current else ()
+
+
+def way_back_prompt(content: Content) -> Reply:
+    """The safety question again, with what she said in mind."""
+    safety = content.steps[0]
+    again = question(content, safety)
+    return Reply(
+        text=f"{content.safety_plan.way_back.asked}\n\n{again.text}",
+        buttons=again.buttons,
+        kind="question",
+    )
+
+
+UPDATE_STEP = "upd_step"
+"""A button of /update's first question: `arg` is the step whose answer changed."""
+UPDATE_KEEP = "upd_keep"
+
+
+def update_prompt(content: Content, overlay: Updating) -> Reply:
+    """Which answer changed (a button per question), or that question, asked again."""
+    m = content.messages
+    step = content.step(overlay.step)
+    if step is None:
+        buttons = tuple((Button(s.topic, Action(UPDATE_STEP, s.id)),) for s in content.steps)
+        keep = (Button(m.update_keep_label, Action(UPDATE_KEEP)),)
+        return Reply(text=m.update_ask, buttons=(*buttons, keep))
+    return question(content, step, overlay.selected)
 
 
 def then_prompt(content: Content, state: State, replies: tuple[Reply, ...]) -> tuple[Reply, ...]:

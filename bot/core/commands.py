@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content import Content
-from bot.core import asks, guidance, questions
+from bot.core import asks, plan, questions, update
 from bot.core.checkins import manage, wording
 from bot.core.replies import Effect, Reply
 from bot.core.state import Confirm, Mode, Noting, Setup, State
@@ -18,13 +18,13 @@ from bot.core.turn import Context, Outcome
 PROGRESS = "progress"
 
 
-def help_replies(content: Content) -> tuple[Reply, ...]:
-    m, t, g = content.messages, content.tactics, content.guidance
+def help_replies(content: Content, unsafe: str | None = None) -> tuple[Reply, ...]:
+    """The commands, then the two lists (on the safety path, only what is safe for her)."""
+    m = content.messages
     commands = "\n".join(f"/{name}: {text}" for name, text in m.commands.items())
     return (
         Reply(title=m.help_title, text=f"{m.help_commands_title}\n{commands}"),
-        Reply(title=g.avoid_title, text=guidance.bullets(t.avoid)),
-        Reply(title=g.embrace_title, text=guidance.bullets(t.embrace)),
+        *plan.lists(content, unsafe),
     )
 
 
@@ -50,7 +50,7 @@ def handle(content: Content, state: State, name: str, ctx: Context) -> Outcome:
             )
         return questions.begin(content, state)
     if name == "help":
-        return Outcome(state, (*help_replies(content), *asks.prompt(content, state)))
+        return Outcome(state, (*help_replies(content, state.unsafe), *asks.prompt(content, state)))
     if name == "sos":
         if state.mode is Mode.HELD:
             return Outcome(state, asks.prompt(content, state))
@@ -63,9 +63,10 @@ def handle(content: Content, state: State, name: str, ctx: Context) -> Outcome:
         back = state.overlay if isinstance(state.overlay, Setup) else None
         asking = replace(state, overlay=Confirm("forget", back))
         return Outcome(asking, (asks.forget_prompt(content),))
+    if name == "update":
+        return update.begin(content, state)
     if name == "cancel":
         if state.step is None:
             return Outcome(state, (Reply(text=m.nothing_to_cancel),))
-        stopped = State(profile=state.profile, welcomed=state.welcomed, country=state.country)
-        return Outcome(stopped, (Reply(text=m.cancelled),))
+        return Outcome(state.kept(), (Reply(text=m.cancelled),))
     return Outcome(state, (Reply(text=m.unknown_command), *asks.prompt(content, state)))

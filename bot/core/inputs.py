@@ -44,6 +44,8 @@ Input = Command | Choice | Action | Text
 
 # Buttons of the questions and their confirmations.
 CONTINUE, RESTART, KEEP, DONE, NONE = "continue", "restart", "keep", "done", "none"
+SKIP = "skip"
+"""Skip an optional question; `arg` is its step."""
 # Buttons about her data.
 FORGET, KEEP_DATA, HIDE = "forget", "keep_data", "hide"
 

@@ -37,6 +37,8 @@ class Reply:
     title: str = ""
     buttons: tuple[tuple[Button, ...], ...] = ()
     kind: str = "info"
+    pages: tuple[Reply, ...] = ()
+    """A paged message's every page, for an adapter that shows them all at once (the console)."""
 
 
 SHORT_LABEL = 12

@@ -10,9 +10,11 @@ other input goes to the handler of the mode she is in (`State.mode`):
     anywhere (ROUTES)                    by mode (MODE_HANDLERS)
     /command         -> commands         asking, held, idle      -> questions
     hide, country    -> privacy          confirm restart, forget -> confirm
-    set-up buttons   -> checkins.setup   setup (typed answers)   -> checkins.setup
-    pause, stop ...  -> checkins.manage  noting (her typed note) -> checkins.answers
-    mood, kept, note -> checkins.answers
+    plan's buttons   -> plan_actions     setup (typed answers)   -> checkins.setup
+    set-up buttons   -> checkins.setup   noting (her typed note) -> checkins.answers
+    pause, stop ...  -> checkins.manage  danger check            -> safety.danger
+    mood, kept, note -> checkins.answers way back                -> safety.way_back
+                                         updating an answer      -> update
 
 Text is screened for danger first, in every mode (`safety.crisis`).
 `python -m bot content graph` draws the machine from this code.
@@ -25,10 +27,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.content import Content
-from bot.core import asks, commands, confirm, privacy, questions
+from bot.core import asks, commands, confirm, plan, plan_actions, privacy, questions, update
 from bot.core.checkins import answers, manage, setup, wording
 from bot.core.inputs import Action, Command, Input, Text
-from bot.core.safety import crisis
+from bot.core.safety import crisis, danger, way_back
 from bot.core.state import Mode, State
 from bot.core.turn import Context, Outcome
 
@@ -54,6 +56,14 @@ def _confirm_mode(content: Content, state: State, event: Input, ctx: Context) ->
     return confirm.handle(content, state, event)
 
 
+def _danger_mode(content: Content, state: State, event: Input, ctx: Context) -> Outcome:
+    return danger.handle(content, state, event)
+
+
+def _way_back_mode(content: Content, state: State, event: Input, ctx: Context) -> Outcome:
+    return way_back.handle(content, state, event)
+
+
 MODE_HANDLERS: dict[Mode, Handler] = {
     Mode.IDLE: questions.handle,
     Mode.ASKING: questions.handle,
@@ -62,6 +72,9 @@ MODE_HANDLERS: dict[Mode, Handler] = {
     Mode.CONFIRM_FORGET: _confirm_mode,
     Mode.SETUP: _setup_mode,
     Mode.NOTING: _noting_mode,
+    Mode.DANGER_CHECK: _danger_mode,
+    Mode.WAY_BACK: _way_back_mode,
+    Mode.UPDATING: update.handle,
 }
 """Who handles an input that is not a command or a button that works anywhere."""
 
@@ -72,6 +85,7 @@ def _privacy(content: Content, state: State, action: Action, ctx: Context) -> Ou
 
 ROUTES: list[tuple[frozenset[str], ButtonHandler]] = [
     (privacy.ACTIONS, _privacy),
+    (plan.ACTIONS, plan_actions.button),
     (wording.SETUP_ACTIONS, setup.button),
     (wording.MANAGE_ACTIONS, manage.button),
     (wording.ANSWER_ACTIONS, answers.button),

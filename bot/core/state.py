@@ -11,12 +11,24 @@ the one before it, and drops whatever the current content no longer knows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
 from bot.content import Content
 from bot.core import schedule
+
+UNSAFE_REASONS = ("no", "unsure", "alarm", "danger")
+"""Why she is on the safety path, least to most serious."""
+KEEP_PREVIOUS = 5
+"""Earlier plans kept for /mydata."""
+
+
+def graver(current: str | None, reason: str) -> str:
+    """The more serious of two reasons for the safety path (the summary names that one)."""
+    if current is None:
+        return reason
+    return max(current, reason, key=UNSAFE_REASONS.index)
 
 
 class Mode(StrEnum):
@@ -36,6 +48,12 @@ class Mode(StrEnum):
     """Setting check-ins up: how often, what time, her time zone."""
     NOTING = "noting"
     """Her next message is a note for a check-in."""
+    DANGER_CHECK = "danger_check"
+    """The short yes/no danger check, offered after "Not sure"."""
+    WAY_BACK = "way_back"
+    """"Things are different now": the safety question, asked again."""
+    UPDATING = "updating"
+    """/update: which answer changed, then that question again."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +123,37 @@ class Confirm:
         return {"kind": self.what, "back": self.back.to_dict() if self.back else None}
 
 
-Overlay = Setup | Noting | Confirm
+@dataclass(frozen=True)
+class DangerCheck:
+    """The danger check: offered (`index` -1), or at question `index`; `found`: a "yes" so far."""
+
+    index: int = -1
+    found: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "danger", "index": self.index, "found": self.found}
+
+
+@dataclass(frozen=True)
+class WayBack:
+    """She said things are different now: the safety question is asked again."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "way_back"}
+
+
+@dataclass(frozen=True)
+class Updating:
+    """/update: `step` None asks which answer changed; then that question, `selected` its ticks."""
+
+    step: str | None = None
+    selected: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "updating", "step": self.step, "selected": list(self.selected)}
+
+
+Overlay = Setup | Noting | Confirm | DangerCheck | WayBack | Updating
 
 
 def _overlay(data: Any, depth: int = 0) -> Overlay | None:
@@ -120,7 +168,16 @@ def _overlay(data: Any, depth: int = 0) -> Overlay | None:
         return Noting(checkin) if ok else None
     if kind in ("restart", "forget"):
         back = _overlay(data.get("back"), depth + 1)
-        return Confirm(kind, back if not isinstance(back, Confirm) else None)
+        return Confirm(kind, back if isinstance(back, Setup | Noting) else None)
+    if kind == "danger":
+        index = data.get("index")
+        ok = isinstance(index, int) and not isinstance(index, bool) and index >= -1
+        return DangerCheck(index, data.get("found") is True) if ok else None
+    if kind == "way_back":
+        return WayBack()
+    if kind == "updating":
+        step = data.get("step")
+        return Updating(step if isinstance(step, str) else None, _ids(data.get("selected")))
     return None
 
 
@@ -138,6 +195,8 @@ class State:
 
     `held`: the safety resources were shown and the questions wait for her
     "continue". `country`: an ISO code, "other", "skip", or None (not asked yet).
+    `unsafe` and `previous` outlast the questions: only the way back clears
+    `unsafe`, and only /forget clears either.
     """
 
     step: str | None = None
@@ -148,6 +207,10 @@ class State:
     welcomed: bool = False
     country: str | None = None
     overlay: Overlay | None = None
+    unsafe: str | None = None
+    """Why she is on the safety path ("no", "unsure", "alarm", "danger"), or None."""
+    previous: tuple[Mapping[str, Any], ...] = ()
+    """Her earlier plans' answers, newest last, kept when /update changed one (for /mydata)."""
 
     @property
     def mid_way(self) -> bool:
@@ -163,6 +226,12 @@ class State:
             return Mode.SETUP
         if isinstance(overlay, Noting):
             return Mode.NOTING
+        if isinstance(overlay, DangerCheck):
+            return Mode.DANGER_CHECK
+        if isinstance(overlay, WayBack):
+            return Mode.WAY_BACK
+        if isinstance(overlay, Updating):
+            return Mode.UPDATING
         if self.step is None:
             return Mode.IDLE
         return Mode.HELD if self.held else Mode.ASKING
@@ -179,15 +248,16 @@ class State:
     def settled(self) -> State:
         """The state with its overlay gone: what she comes back to."""
         back = self.overlay.back if isinstance(self.overlay, Confirm) else None
+        return replace(self, overlay=back)
+
+    def kept(self) -> State:
+        """A fresh start of the questions that keeps what outlasts them."""
         return State(
-            self.step,
-            self.answers,
-            self.selected,
-            self.held,
-            self.profile,
-            self.welcomed,
-            self.country,
-            back,
+            profile=self.profile,
+            welcomed=self.welcomed,
+            country=self.country,
+            unsafe=self.unsafe,
+            previous=self.previous,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,6 +271,8 @@ class State:
             "welcomed": self.welcomed,
             "country": self.country,
             "overlay": self.overlay.to_dict() if self.overlay else None,
+            "unsafe": self.unsafe,
+            "previous": [dict(p) for p in self.previous],
         }
 
     @classmethod
@@ -223,10 +295,18 @@ class State:
         step = data.get("step")
         current = content.step(step) if isinstance(step, str) else None
         country = data.get("country")
+        unsafe = data.get("unsafe")
+        previous = data.get("previous")
         kept: dict[str, Any] = {
             "profile": answers(data.get("profile")) or None,
             "welcomed": data.get("welcomed") is True,
             "country": known_country(content, country) if isinstance(country, str) else None,
+            "unsafe": unsafe if unsafe in UNSAFE_REASONS else None,
+            "previous": tuple(
+                p
+                for p in (previous if isinstance(previous, list) else [])[-KEEP_PREVIOUS:]
+                if isinstance(p, Mapping)
+            ),
         }
         if current is None:
             # A restart confirmation has nothing to restart without a place in the questions.

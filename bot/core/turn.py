@@ -30,7 +30,8 @@ class Outcome:
 
     `settle` rewrites the message whose button she pressed, without buttons,
     so the chat reads as a record of her answers; `refresh` redraws it with new
-    buttons (the ticks of a multi-select). `effect` asks the service to export,
+    buttons (the ticks of a multi-select); `edit` rewrites it whole, text and
+    buttons (a page of her plan turned). `effect` asks the service to export,
     forget, hide or show progress. `write` and `record` are check-in changes,
     stored in the transaction that stores `state`.
     """
@@ -39,6 +40,7 @@ class Outcome:
     replies: tuple[Reply, ...] = ()
     settle: str | None = None
     refresh: Reply | None = None
+    edit: Reply | None = None
     effect: Effect | None = None
     write: ScheduleWrite | None = None
     record: Record | None = None

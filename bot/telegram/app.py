@@ -46,7 +46,9 @@ def build(
     dispatchers: list[Dispatcher] = []
 
     async def post_init(app: Application) -> None:
-        await app.bot.set_my_commands([BotCommand(name, text) for name, text in messages.commands.items()])
+        await app.bot.set_my_commands(
+            [BotCommand(name, text) for name, text in messages.commands.items()]
+        )
         if not (checkins and settings.checkin_dispatcher):
             return
         dispatcher = Dispatcher(

@@ -119,7 +119,13 @@ class Handlers:
         clearing = outcome.effect in (Effect.FORGET, Effect.HIDE)
         if query is not None and pressed is not None and not clearing:
             try:
-                if outcome.settle is not None:
+                if outcome.edit is not None:
+                    text = render.to_html(outcome.edit)[0]
+                    markup = render.keyboard(outcome.edit)
+                    await query.edit_message_text(
+                        text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
+                elif outcome.settle is not None:
                     text = render.to_html(Reply(text=outcome.settle))[0]
                     await query.edit_message_text(text, parse_mode=ParseMode.HTML)
                 elif outcome.refresh is not None:

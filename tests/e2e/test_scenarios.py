@@ -31,6 +31,8 @@ def answer_all(api: BotAPI, content: Content, user: int, **answers: str) -> None
             for pick in filter(None, answers.get(step.id, "").split(",")):
                 api.press(user, label(content, step.id, pick))
             api.press(user, step.done_label if answers.get(step.id) else step.none_label)
+        elif step.optional and step.id not in answers:
+            api.press(user, step.skip_label)
         else:
             api.press(user, label(content, step.id, answers[step.id]))
 
@@ -57,20 +59,42 @@ CASES = {
 }
 
 
+OWN_PIECE = {
+    "volatile": "respect_first",
+    "drifting": "warmth",
+    "shut_out": "when_he_wont_talk",
+    "dead_set": "mind_made_up",
+}
+
+
+def read_plan(api: BotAPI, content: Content, user: int) -> list[str]:
+    """Every page of her plan, turned with its Next button (the message is edited in place)."""
+    p = content.plan
+    message = api.wait_for(
+        lambda: next((m for m in api.visible(user) if p.update_label in m.labels), None)
+    )
+    pages = [message.text]
+    while p.next_label in message.labels:
+        edits = message.edits
+        api.press(user, p.next_label, on=message)
+        api.wait_for(lambda: message.edits > edits)
+        pages.append(message.text)
+    return pages
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_each_situation_gets_its_own_guidance(
+def test_each_situation_gets_its_own_plan(
     api: BotAPI, start_bot: Start, content: Content, case: str
 ) -> None:
     bot = start_bot()
     api.send(HER, "/start")
     answer_all(api, content, HER, **CASES[case], tactics="begging")
     api.wait_text(HER, content.checkins.offer)
-    shown = "\n".join(api.texts(HER))
-    applying = [s for s in content.guidance.sections if s.case == case]
-    assert applying, case
-    assert all(s.title in shown for s in applying)
-    others = [s for s in content.guidance.sections if s.case and s.case != case]
-    assert not all(s.title in shown for s in others)
+    shown = "\n".join(read_plan(api, content, HER))
+    pieces = {piece.id: piece for piece in content.plan.pieces}
+    assert pieces[OWN_PIECE[case]].title in shown
+    others = [pieces[p].title for c, p in OWN_PIECE.items() if c != case]
+    assert not all(title in shown for title in others)
     assert api.commands, "set_my_commands at start"
     assert errors_in(bot.log) == []
 
@@ -81,7 +105,7 @@ def test_help_mid_assessment_keeps_her_place(
     start_bot()
     at_second_question(api, content)
     api.send(HER, "/help")
-    api.wait_text(HER, content.guidance.embrace_title)
+    api.wait_text(HER, content.messages.embrace_title)
     last = api.wait_for(
         lambda: api.visible(HER)[-1].text == content.steps[1].question and api.visible(HER)[-1]
     )

@@ -30,9 +30,9 @@ def referenced(event: Input) -> int | None:
     return None
 
 
-def _tactic(content: Content, checkin_id: int) -> str:
-    """An embrace tactic to lean on; varies from one check-in to the next."""
-    tactics = content.tactics.embrace
+def _tactic(content: Content, checkin_id: int, unsafe: str | None) -> str:
+    """A helpful tactic to lean on (a safe one on the safety path); varies between check-ins."""
+    tactics = content.tactics.embrace_for(bool(unsafe))
     t = tactics[checkin_id % len(tactics)]
     return f"{t.name}. {t.text}"
 
@@ -54,7 +54,7 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
         if mood is None or mood not in labels:
             return None
         if mood <= c.low_mood:
-            said = c.reply_low.format(tactic=_tactic(content, found.id))
+            said = c.reply_low.format(tactic=_tactic(content, found.id, state.unsafe))
         else:
             said = c.reply_mid if mood == 3 else c.reply_high
         replies = [Reply(text=said)]
@@ -72,7 +72,9 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
             return None
         kept = value == "yes"
         said = (
-            c.reply_kept if kept else c.reply_not_kept.format(tactic=_tactic(content, found.id + 1))
+            c.reply_kept
+            if kept
+            else c.reply_not_kept.format(tactic=_tactic(content, found.id + 1, state.unsafe))
         )
         note = ((Button(c.note_label, Action(NOTE, str(found.id))),),)
         settle = answered(content, c.checkin_kept, c.kept_yes if kept else c.kept_no)

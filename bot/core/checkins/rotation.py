@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.content import Content, Encouragement
-from bot.core import guidance, schedule
+from bot.core import plan, schedule
 from bot.core.checkins.records import Claimed, Due
 from bot.core.state import State
 
@@ -41,8 +41,12 @@ class _Pools:
             self._content, self._found = content, {}
         found = self._found.get(cases)
         if found is None:
+            unsafe = "safety" in cases
             chosen = tuple(
-                e for e in content.encouragements if "any" in e.situations or e.situations & cases
+                e
+                for e in content.encouragements
+                if ("any" in e.situations or e.situations & cases)
+                and not (unsafe and e.coaching_only)
             )
             found = self._found[cases] = (chosen, frozenset(e.id for e in chosen))
         return found
@@ -51,12 +55,20 @@ class _Pools:
 _POOLS = _Pools()
 
 
+def _situations(
+    content: Content, profile: Mapping[str, Sequence[str]] | None, unsafe: str | None
+) -> frozenset[str]:
+    if unsafe:
+        return plan.situations(content, {}, unsafe)
+    return plan.situations(content, profile) if profile else frozenset()
+
+
 def pool(
-    content: Content, profile: Mapping[str, Sequence[str]] | None
+    content: Content, profile: Mapping[str, Sequence[str]] | None, unsafe: str | None = None
 ) -> tuple[Encouragement, ...]:
-    """The encouragements for her situation: the general ones and those tagged for her case."""
-    cases = guidance.situations(content, profile) if profile else frozenset()
-    return _POOLS.get(content, cases)[0]
+    """Her situation's encouragements: the general ones and those for her case and exceptions
+    (on the safety path, those for it and none that move her toward him)."""
+    return _POOLS.get(content, _situations(content, profile, unsafe))[0]
 
 
 def pick(
@@ -64,14 +76,14 @@ def pick(
     profile: Mapping[str, Sequence[str]] | None,
     seen: Sequence[str],
     rng: random.Random,
+    unsafe: str | None = None,
 ) -> tuple[Encouragement, list[str]]:
     """An encouragement she has not had from her pool, and the new `seen` list.
 
     When she has seen them all the round starts again, but never with the one
     she saw last.
     """
-    cases = guidance.situations(content, profile) if profile else frozenset()
-    choices, ids = _POOLS.get(content, cases)
+    choices, ids = _POOLS.get(content, _situations(content, profile, unsafe))
     had = [s for s in seen if s in ids]
     skip = set(had)
     fresh: Sequence[Encouragement] = [e for e in choices if e.id not in skip]
@@ -86,7 +98,7 @@ def pick(
 def decide(content: Content, due: Due, now: datetime, rng: random.Random) -> Claimed:
     """For one claimed row: her encouragement, and the next slot counted from now."""
     state = State.from_dict(due.state, content)
-    chosen, seen = pick(content, state.profile, due.seen, rng)
+    chosen, seen = pick(content, state.profile, due.seen, rng, state.unsafe)
     following = None
     if due.snapshot is not None:
         following = schedule.next_due(due.snapshot.plan, now + MIN_GAP)

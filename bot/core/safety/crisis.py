@@ -12,7 +12,7 @@ from dataclasses import replace
 from bot.content import Content
 from bot.core import asks
 from bot.core.replies import Reply
-from bot.core.state import Mode, State
+from bot.core.state import Mode, State, graver
 from bot.core.turn import Outcome
 from bot.safety import screen
 
@@ -30,7 +30,8 @@ def intercept(content: Content, state: State, text: str) -> Outcome | None:
             )
     m = content.messages
     intro = Reply(text=m.crisis_intro, kind="resources")
-    calm = replace(state, overlay=None)
+    # From now on she is on the safety path, until she herself says things are different.
+    calm = replace(state, overlay=None, unsafe=graver(state.unsafe, "alarm"))
     if step is None:
         return Outcome(
             calm, (intro, *asks.safety_replies(content, calm), Reply(text=m.crisis_idle))
