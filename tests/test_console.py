@@ -33,7 +33,8 @@ async def test_a_whole_conversation_by_numbers_ends_in_every_page_of_her_plan(
 
     warmth = next(p for p in content.plan.pieces if p.id == "warmth")
     assert warmth.title in shown
-    assert "[1/4]" in shown and "[4/4]" in shown
+    assert "[1/4]" in shown
+    assert "[4/4]" in shown
     assert shown.index(warmth.title) < shown.index(content.plan.tactics_title)
     assert content.plan.framing.skipped in shown
     assert shown.rstrip().endswith(content.messages.console_bye)

@@ -186,7 +186,8 @@ def test_pages_turn_back_and_forth_and_say_which_page_she_is_on(content: Content
 
     labels = [b.label for row in first.buttons for b in row]
     assert p.page_label.format(page=1, pages=len(pages)) in first.text
-    assert p.next_label in labels and p.back_label not in labels
+    assert p.next_label in labels
+    assert p.back_label not in labels
     assert [b.label for row in last.buttons for b in row].count(p.next_label) == 0
     assert content.messages.hide_label in labels
     assert first.pages == pages
@@ -197,7 +198,8 @@ def test_the_summary_says_her_situation_in_her_own_terms(content: Content) -> No
     how = content.step("how_said")
     assert how is not None
     hurtful = how.answer("hurtful")
-    assert hurtful is not None and hurtful.phrase is not None
+    assert hurtful is not None
+    assert hurtful.phrase is not None
 
     first = plan.pages(content, profile)[0]
 

@@ -77,7 +77,7 @@ def read_plan(api: BotAPI, content: Content, user: int) -> list[str]:
     while p.next_label in message.labels:
         edits = message.edits
         api.press(user, p.next_label, on=message)
-        api.wait_for(lambda: message.edits > edits)
+        api.wait_for(lambda edits=edits: message.edits > edits)
         pages.append(message.text)
     return pages
 
