@@ -20,6 +20,7 @@ from bot.drafts_content import Drafts
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 LABELLED = DATA / "drafts.yaml"
 FIRST_LOOK = DATA / "drafts_first_look.yaml"
+HELDOUT = DATA / "drafts_heldout.yaml"
 
 RECALL_TARGET = 90.0
 """Per pattern, in percent."""
@@ -94,9 +95,10 @@ class Report:
             )
         return missed
 
-    def lines(self, first_look: dict[str, Any] | None = None) -> list[str]:
-        """`name value unit` lines, each followed by its first-look figure when there is one;
-        then every miss and false finding, one a line, for whoever tunes the rules."""
+    def figure_lines(
+        self, first_look: dict[str, Any] | None = None, name: str = "drafts"
+    ) -> list[str]:
+        """One `name value unit` line per figure, the first-look figure beside it if known."""
         before = first_look or {}
         patterns_before = before.get("patterns", {})
 
@@ -104,22 +106,24 @@ class Report:
             return f"  (first look {value} %)" if value is not None else ""
 
         out = [
-            f"drafts.labelled {self.needy + self.calm} count",
-            f"drafts.needy {self.needy} count",
-            f"drafts.calm {self.calm} count",
+            f"{name}.labelled {self.needy + self.calm} count",
+            f"{name}.needy {self.needy} count",
+            f"{name}.calm {self.calm} count",
         ]
         for pattern, s in self.scores.items():
             was = patterns_before.get(pattern, {})
-            out.append(f"drafts.{pattern}.positives {s.positives} count")
-            out.append(f"drafts.{pattern}.recall {s.recall:.1f} %{beside(was.get('recall'))}")
-            out.append(
-                f"drafts.{pattern}.precision {s.precision:.1f} %{beside(was.get('precision'))}"
-            )
-        out.append(
-            f"drafts.calm_flagged {self.calm_flagged_rate:.1f} %"
-            f"{beside(before.get('calm_flagged'))}"
-        )
-        out += [f"missed [{pattern}]: {d.text!r}" for pattern, d in self.misses]
+            out += [
+                f"{name}.{pattern}.positives {s.positives} count",
+                f"{name}.{pattern}.recall {s.recall:.1f} %{beside(was.get('recall'))}",
+                f"{name}.{pattern}.precision {s.precision:.1f} %{beside(was.get('precision'))}",
+            ]
+        calm_before = beside(before.get("calm_flagged"))
+        out.append(f"{name}.calm_flagged {self.calm_flagged_rate:.1f} %{calm_before}")
+        return out
+
+    def detail_lines(self) -> list[str]:
+        """Every miss, false finding and flagged calm draft, one a line, for whoever tunes."""
+        out = [f"missed [{pattern}]: {d.text!r}" for pattern, d in self.misses]
         out += [
             f"false [{f.pattern}/{f.rule}] {f.quote!r}: {d.text!r}" for f, d in self.false_findings
         ]
@@ -178,3 +182,27 @@ def evaluate(rules: Drafts, drafts: list[Labelled]) -> Report:
                 if draft.patterns:  # a calm draft's findings are listed under calm flagged
                     report.false_findings.append((finding, draft))
     return report
+
+
+def main(rules: Drafts, data: Path | None = None) -> int:
+    """Print the figures; non-zero when a target is missed.
+
+    Without `data`: the labelled set with the first look beside it and its misses, then the
+    held-out set's figures alone (its misses are not printed: it is not for tuning).
+    """
+    known = {p.id for p in rules.patterns}
+    path = data or LABELLED
+    report = evaluate(rules, load(path, known))
+    print(
+        f"# {path.name}: targets recall >= {RECALL_TARGET:.0f}% per pattern, "
+        f"calm flagged <= {CALM_FLAGGED_TARGET:.0f}%"
+    )
+    print("\n".join(report.figure_lines(None if data else load_first_look())))
+    if data is None:
+        held = evaluate(rules, load(HELDOUT, known))
+        print(f"# {HELDOUT.name}: written before tuning and never tuned on; no target")
+        print("\n".join(held.figure_lines(name="drafts.heldout")))
+    missed = report.missed_targets()
+    for line in [*report.detail_lines(), *(f"target missed: {m}" for m in missed)]:
+        print(line)
+    return 1 if missed else 0
