@@ -22,7 +22,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    model_validator,
+    field_validator,
 )
 
 from bot.content import DEFAULT_CONTENT_DIR, MAX_TEXT, ContentError
@@ -102,13 +102,16 @@ class Pattern(_Model):
     benign: tuple[Regex, ...] = ()
     """Innocent phrases that share the rules' words ("no rush"), blanked out before they run."""
 
-    @model_validator(mode="after")
-    def _rule_ids_unique(self) -> Pattern:
-        _unique("rules", [r.id for r in self.rules])
-        return self
+    @field_validator("rules")
+    @classmethod
+    def _rule_ids_unique(cls, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        _unique([r.id for r in rules])
+        return rules
 
 
 class Texts(_Model):
+    """What `/draft` says around the findings, and instead of them when there are none."""
+
     intro: Text
     nothing_stands_out: Text
     safety_first: Text
@@ -122,10 +125,11 @@ class Drafts(_Model):
     texts: Texts
     patterns: tuple[Pattern, ...] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _pattern_ids_unique(self) -> Drafts:
-        _unique("patterns", [p.id for p in self.patterns])
-        return self
+    @field_validator("patterns")
+    @classmethod
+    def _pattern_ids_unique(cls, patterns: tuple[Pattern, ...]) -> tuple[Pattern, ...]:
+        _unique([p.id for p in patterns])
+        return patterns
 
     def pattern(self, pattern_id: str) -> Pattern:
         """The pattern named `pattern_id` (a KeyError for an id this content does not have)."""
@@ -135,10 +139,10 @@ class Drafts(_Model):
         raise KeyError(pattern_id)
 
 
-def _unique(what: str, ids: Sequence[str]) -> None:
+def _unique(ids: Sequence[str]) -> None:
     twice = sorted(i for i, n in Counter(ids).items() if n > 1)
     if twice:
-        raise ValueError(f"{what}: duplicate ids {twice}")
+        raise ValueError(f"duplicate ids {twice}")
 
 
 def _key(raw: Any, loc: Sequence[int | str]) -> str:
