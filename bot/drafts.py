@@ -18,6 +18,11 @@ from bot.drafts_content import QUOTE_PLACEHOLDER, Drafts
 MAX_QUOTE = 80
 """Longest quote of her words in a reply; a long draft is cut at a word with an ellipsis."""
 
+CLAUSE_REACH = 24
+"""A quote grows to its whole clause when the clause ends within this many characters, so
+she reads "I can't live without you" rather than the rule's "live without you"."""
+_CLAUSE_ENDS = ".!?\n"
+
 _STRAIGHT = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
 )
@@ -95,14 +100,44 @@ def check(rules: Drafts, text: str) -> list[Finding]:
         if not matches:
             continue
         first, last, rule_id = min(matches)
-        start, end = prepared.span(first, last)
-        # A rule may take in the spaces around the words; the quote is the words alone.
-        while end - start > 1 and text[start].isspace():
-            start += 1
-        while end - start > 1 and text[end - 1].isspace():
-            end -= 1
+        start, end = _clause(text, *prepared.span(first, last))
         findings.append(Finding(pattern.id, rule_id, start, end, text[start:end]))
     return sorted(findings, key=lambda f: f.start)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without the spaces and punctuation at its edges, unless punctuation is all there is."""
+    words_start, words_end = start, end
+    while words_start < words_end and not text[words_start].isalnum():
+        words_start += 1
+    while words_end > words_start and (
+        text[words_end - 1].isspace() or text[words_end - 1] in ",;:"
+    ):
+        words_end -= 1
+    if words_start < words_end:
+        return words_start, words_end
+    while end - start > 1 and text[start].isspace():
+        start += 1
+    while end - start > 1 and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The rule's words widened to the clause around them when its ends are near: the words
+    she wrote, whole."""
+    start, end = _trim(text, start, end)
+    before = start
+    while before > 0 and start - before < CLAUSE_REACH and text[before - 1] not in _CLAUSE_ENDS:
+        before -= 1
+    if before == 0 or text[before - 1] in _CLAUSE_ENDS:
+        start = before
+    after = end
+    while after < len(text) and after - end < CLAUSE_REACH and text[after] not in _CLAUSE_ENDS:
+        after += 1
+    if after == len(text) or text[after] in _CLAUSE_ENDS:
+        end = after
+    return _trim(text, start, end)
 
 
 def _shorten(quote: str) -> str:

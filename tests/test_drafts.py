@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -178,6 +180,18 @@ def test_findings_quote_her_exact_words_even_stretched_or_with_curly_quotes(
     assert all(draft[f.start : f.end] == f.quote for f in findings)
 
 
+def test_a_quote_is_her_whole_phrase_not_the_fragment_a_rule_matched(rules: Drafts) -> None:
+    draft = "I can't live without you. Where are you?? So you have time for everyone. Great."
+
+    quotes = {f.pattern: f.quote for f in check(rules, draft)}
+
+    assert quotes == {
+        "desperation": "I can't live without you",
+        "checking": "Where are you",
+        "sarcasm": "Great.",
+    }
+
+
 def test_every_finding_on_the_labelled_set_quotes_words_from_that_draft(
     rules: Drafts, labelled: list[drafts_eval.Labelled]
 ) -> None:
@@ -237,8 +251,8 @@ def test_a_draft_showing_every_pattern_still_fits_one_telegram_message(rules: Dr
 def test_a_finding_never_shows_her_words_when_printed_or_logged(rules: Drafts) -> None:
     (finding,) = check(rules, "who are you with tonight")
 
-    assert finding.quote == "who are you with"
-    assert finding.quote not in repr(finding)
+    assert finding.quote == "who are you with tonight"
+    assert "who are you" not in repr(finding)
     assert "tonight" not in repr(finding)
     assert "checking" in repr(finding)
 
@@ -269,6 +283,24 @@ def test_a_whole_page_of_blank_lines_or_symbols_is_checked_without_hanging(
     check(rules, pasted)
 
     assert time.perf_counter() - started < 2.0
+
+
+def test_the_draft_core_runs_without_telegram_or_the_database() -> None:
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, bot.drafts, bot.drafts_content, bot.drafts_eval; "
+            "print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('telegram', 'sqlalchemy') or m.startswith('bot.db')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_no_draft_text_pressures_her_to_keep_talking(rules: Drafts, content: Content) -> None:
