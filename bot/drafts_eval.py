@@ -39,6 +39,8 @@ class Labelled:
 
 @dataclass
 class Score:
+    """One pattern's counts: drafts showing it, how many were caught, findings that were wrong."""
+
     positives: int = 0
     caught: int = 0
     false_findings: int = 0
@@ -55,6 +57,8 @@ class Score:
 
 @dataclass
 class Report:
+    """A set measured: a Score per pattern, the calm drafts flagged, and every miss."""
+
     scores: dict[str, Score]
     needy: int = 0
     calm: int = 0
@@ -67,7 +71,7 @@ class Report:
         return 100.0 * len(self.calm_flagged) / self.calm if self.calm else 0.0
 
     def figures(self) -> dict[str, Any]:
-        """The figures as stored in the first-look file: percentages to one decimal."""
+        """The figures in the shape the first-look file stores them: percentages, one decimal."""
         return {
             "patterns": {
                 pattern: {

@@ -59,14 +59,18 @@ def test_tuned_rules_catch_every_pattern_and_leave_calm_drafts_alone(
     assert report.calm_flagged_rate <= 5.0
 
 
-def test_first_look_is_stored_for_every_pattern(rules: Drafts) -> None:
+def test_first_look_is_stored_for_every_pattern(
+    rules: Drafts, labelled: list[drafts_eval.Labelled]
+) -> None:
     stored = yaml.safe_load(drafts_eval.FIRST_LOOK.read_text(encoding="utf-8"))
+    now = drafts_eval.evaluate(rules, labelled).figures()
 
     assert stored["date"]
     assert stored["protocol"]
     assert set(stored["figures"]["patterns"]) == {p.id for p in rules.patterns}
     assert all({"recall", "precision"} <= set(f) for f in stored["figures"]["patterns"].values())
-    assert "calm_flagged" in stored["figures"]
+    assert set(stored["figures"]) == set(now)
+    assert stored["figures"]["calm_drafts"] == now["calm_drafts"]
 
 
 def test_eval_command_prints_each_figure_beside_its_first_look(
