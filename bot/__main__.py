@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | console | webhook | db | content | safety | bench]`.
+"""Command line: `python -m bot [run | console | webhook | db | content | safety | drafts | bench]`.
 
 With no command it runs the bot when a token is set, and otherwise explains
 how to get one and offers the terminal console. Every command that talks to
@@ -130,6 +130,19 @@ def safety_eval(content: Content, paths: list[Path] | None) -> int:
     return 1 if missed else 0
 
 
+def drafts_eval(settings: Settings, data: Path | None) -> int:
+    """Print recall and precision of the /draft patterns; non-zero if a target is missed."""
+    from bot import drafts_eval as evaluation
+    from bot.drafts_content import load_drafts
+
+    try:
+        rules = load_drafts(settings.content_dir)
+    except ContentError as exc:
+        print(f"Content problem: {exc}", file=sys.stderr)
+        return 1
+    return evaluation.main(rules, data)
+
+
 def main(argv: list[str] | None = None) -> int:
     # Time periods as timedelta, as python-telegram-bot 23 will report them (RetryAfter).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -145,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
     screen.add_argument("task", choices=["eval"])
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
+    drafts = sub.add_parser("drafts", help="measure the /draft patterns on the labelled drafts")
+    drafts.add_argument("task", choices=["eval"])
+    drafts.add_argument("--data", type=Path, help="labelled YAML instead of tests/data/drafts.yaml")
     bench = sub.add_parser("bench", help="measure what the bot costs (prints one figure a line)")
     bench.add_argument(
         "task",
@@ -179,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "safety":
         return safety_eval(content, args.data)
+    if args.command == "drafts":
+        return drafts_eval(settings, args.data)
     if args.command == "bench":
         from bot import bench as benchmarks
 
