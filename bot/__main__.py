@@ -130,17 +130,11 @@ def safety_eval(content: Content, paths: list[Path] | None) -> int:
     return 1 if missed else 0
 
 
-def drafts_eval(settings: Settings, data: Path | None) -> int:
+def drafts_eval(content: Content, data: Path | None) -> int:
     """Print recall and precision of the /draft patterns; non-zero if a target is missed."""
-    from bot import drafts_eval as evaluation
-    from bot.drafts_content import load_drafts
+    from bot.evals import drafts as evaluation
 
-    try:
-        rules = load_drafts(settings.content_dir)
-    except ContentError as exc:
-        print(f"Content problem: {exc}", file=sys.stderr)
-        return 1
-    return evaluation.main(rules, data)
+    return evaluation.main(content.drafts, data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "safety":
         return safety_eval(content, args.data)
     if args.command == "drafts":
-        return drafts_eval(settings, args.data)
+        return drafts_eval(content, args.data)
     if args.command == "bench":
         from bot import bench as benchmarks
 

@@ -15,18 +15,18 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import drafts_eval
 from bot.__main__ import main
-from bot.content import DEFAULT_CONTENT_DIR, Content
-from bot.drafts import MAX_QUOTE, check, reply
-from bot.drafts_content import Drafts, DraftsContentError, load_drafts
+from bot.content import DEFAULT_CONTENT_DIR, Content, ContentError, load_content
+from bot.content.drafts import Drafts
+from bot.core.drafts import MAX_QUOTE, check, reply
+from bot.evals import drafts as drafts_eval
 
 WARM = "I love you and I'll respect the time you need"
 
 
 @pytest.fixture(scope="module")
-def rules() -> Drafts:
-    return load_drafts()
+def rules(content: Content) -> Drafts:
+    return content.drafts
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +294,7 @@ def test_the_draft_core_runs_without_telegram_or_the_database() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, bot.drafts, bot.drafts_content, bot.drafts_eval; "
+            "import sys, bot.core.drafts, bot.content.drafts, bot.evals.drafts; "
             "print(sorted(m for m in sys.modules "
             "if m.split('.')[0] in ('telegram', 'sqlalchemy') or m.startswith('bot.db')))",
         ],
@@ -320,15 +320,23 @@ def test_no_draft_text_pressures_her_to_keep_talking(rules: Drafts, content: Con
 
 
 def _broken(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
-    shutil.copy(DEFAULT_CONTENT_DIR / "drafts.yaml", tmp_path / "drafts.yaml")
-    data = yaml.safe_load((tmp_path / "drafts.yaml").read_text(encoding="utf-8"))
+    """A copy of the real content with drafts.yaml changed."""
+    directory = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, directory)
+    path = directory / "drafts.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
-    (tmp_path / "drafts.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
-    return tmp_path
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return directory
+
+
+def _at(pattern_id: str) -> int:
+    data = yaml.safe_load((DEFAULT_CONTENT_DIR / "drafts.yaml").read_text(encoding="utf-8"))
+    return next(i for i, p in enumerate(data["patterns"]) if p["id"] == pattern_id)
 
 
 def _pattern(data: dict[str, Any], pattern_id: str) -> dict[str, Any]:
-    return next(p for p in data["patterns"] if p["id"] == pattern_id)
+    return data["patterns"][_at(pattern_id)]  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
@@ -336,17 +344,20 @@ def _pattern(data: dict[str, Any], pattern_id: str) -> dict[str, Any]:
     [
         (
             lambda d: _pattern(d, "begging")["rules"][0].update(pattern="(please"),
-            "drafts.yaml: patterns[begging].rules[im_begging].pattern: "
+            f"drafts.yaml: patterns[{_at('begging')}].rules[0].pattern: "
             "is not a valid regular expression",
         ),
         (
             lambda d: _pattern(d, "pressure")["rules"][0].update(pattern="(x)?"),
-            "drafts.yaml: patterns[pressure].rules[answer_me].pattern: matches an empty message",
+            f"drafts.yaml: patterns[{_at('pressure')}].rules[0].pattern: matches an empty message",
         ),
-        (lambda d: _pattern(d, "guilt").pop("why"), "drafts.yaml: patterns[guilt].why: Field"),
+        (
+            lambda d: _pattern(d, "guilt").pop("why"),
+            f"drafts.yaml: patterns[{_at('guilt')}].why: missing",
+        ),
         (
             lambda d: _pattern(d, "blame").update(instead="Say {what_he_did} calmly."),
-            "drafts.yaml: patterns[blame].instead: has a brace",
+            f"drafts.yaml: patterns[{_at('blame')}].instead: has a brace",
         ),
         (
             lambda d: _pattern(d, "sarcasm").update(id="checking"),
@@ -354,7 +365,7 @@ def _pattern(data: dict[str, Any], pattern_id: str) -> dict[str, Any]:
         ),
         (
             lambda d: d["texts"].update(you_wrote="You wrote this."),
-            "drafts.yaml: texts.you_wrote: must contain {words} once",
+            "drafts.yaml: texts.you_wrote: must contain {words}",
         ),
         (lambda d: d["texts"].update(intro="   "), "drafts.yaml: texts.intro: is empty"),
     ],
@@ -364,14 +375,15 @@ def test_unusable_drafts_content_fails_naming_the_file_and_the_key(
 ) -> None:
     directory = _broken(tmp_path, change)
 
-    with pytest.raises(DraftsContentError) as failure:
-        load_drafts(directory)
+    with pytest.raises(ContentError) as failure:
+        load_content(directory)
 
     assert str(failure.value).startswith(expected), str(failure.value)
 
 
 def test_drafts_content_that_is_not_yaml_fails_naming_the_file(tmp_path: Path) -> None:
-    (tmp_path / "drafts.yaml").write_text("texts: [never closed\n", encoding="utf-8")
+    directory = _broken(tmp_path, lambda d: None)
+    (directory / "drafts.yaml").write_text("texts: [never closed\n", encoding="utf-8")
 
-    with pytest.raises(DraftsContentError, match=r"^drafts\.yaml: not valid YAML at line"):
-        load_drafts(tmp_path)
+    with pytest.raises(ContentError, match=r"^drafts\.yaml: not valid YAML"):
+        load_content(directory)

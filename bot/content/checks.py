@@ -147,6 +147,7 @@ SHOWN_FILES = {
     "resources.yaml": "resources",
     "messages.yaml": "messages",
     "checkins.yaml": "checkins",
+    "drafts.yaml": "drafts",
 }
 """The files whose texts the bot sends (safety.yaml holds patterns, not texts)."""
 

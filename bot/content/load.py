@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content import checks
 from bot.content.checkins import Checkins
+from bot.content.drafts import Drafts
 from bot.content.encouragements import Encouragement, Encouragements
 from bot.content.errors import ContentError, from_validation
 from bot.content.heard import Heard
@@ -47,6 +48,7 @@ class Content:
     safety_plan: SafetyPlan
     heard: Heard
     checkins: Checkins
+    drafts: Drafts
     _by_id: dict[str, Step] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -110,6 +112,7 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
         safety_plan=read(directory, "safety_plan.yaml", SafetyPlan),
         heard=read(directory, "heard.yaml", Heard),
         checkins=read(directory, "checkins.yaml", Checkins),
+        drafts=read(directory, "drafts.yaml", Drafts),
     )
     checks.unique_ids(content)
     checks.combinations(content)

@@ -1,8 +1,8 @@
 """`/draft`: what in a message she means to send him may land badly, and a calmer shape.
 
 Pure: the patterns and every word of the reply come from `content/drafts.yaml` (loaded by
-`bot.drafts_content`); `bot.drafts_eval` measures the rules on a labelled set. The adapter runs
-the crisis screen (`bot.safety`) first and never stores or logs the draft: a Finding quotes
+`bot.content.drafts`); `bot.evals.drafts` measures the rules on a labelled set. The adapter runs
+the crisis screen first and never stores or logs the draft: a Finding quotes
 her words, so its repr leaves them out.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from bot.drafts_content import QUOTE_PLACEHOLDER, Drafts
+from bot.content.drafts import QUOTE_PLACEHOLDER, Drafts
 
 MAX_QUOTE = 80
 """Longest quote of her words in a reply; a long draft is cut at a word with an ellipsis."""

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from bot.drafts import Finding, check
-from bot.drafts_content import Drafts
+from bot.content.drafts import Drafts
+from bot.core.drafts import Finding, check
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 LABELLED = DATA / "drafts.yaml"
 FIRST_LOOK = DATA / "drafts_first_look.yaml"
 HELDOUT = DATA / "drafts_heldout.yaml"
