@@ -65,7 +65,8 @@ def parse(line: str, buttons: list[Button]) -> Input | None:
     if line.isascii() and line.isdecimal() and 1 <= int(line) <= len(buttons):
         return buttons[int(line) - 1].input
     if line.startswith("/"):
-        return Command(line[1:].split(maxsplit=1)[0].lower() if len(line) > 1 else "")
+        first, _, rest = line.partition(" ")
+        return Command(first[1:].lower(), rest.strip())
     return Text(line)
 
 

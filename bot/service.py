@@ -104,7 +104,9 @@ class Service:
             outcome = router.respond(content, state, event, Context(now, snap, delivered))
             after = outcome.state.to_dict()
             keep = None if raw is None and after == state.to_dict() else after
-            return Decision(keep, outcome, outcome.write, outcome.record, outcome.effect)
+            return Decision(
+                keep, outcome, outcome.write, outcome.record, outcome.effect, outcome.later
+            )
 
         done = await self.db.turns.turn(
             user_id, chat_id, apply, referenced(event), now, incoming=incoming
@@ -117,7 +119,7 @@ class Service:
         if outcome.effect is Effect.EXPORT:
             shows.append(self._export(done.export or {}, now))
         elif outcome.effect is Effect.PROGRESS:
-            shows.append(await self._progress(done.history or []))
+            shows.append(await self._progress(done.history or [], outcome.state.drafts))
         delete = tuple(sorted({m for c, m in done.deletable if c == chat_id}))
         return Response(outcome, (*shows, *outcome.replies), delete)
 
@@ -126,10 +128,10 @@ class Service:
         data = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
         return Document(data, "my-data.json", self.content.messages.mydata_caption)
 
-    async def _progress(self, history: list[Any]) -> Show:
+    async def _progress(self, history: list[Any], drafts: int) -> Show:
         """Her history as a chart with a summary caption, or as text when there is no chart."""
         content = self.content
-        text = progress.summary(content, history)
+        text = progress.summary(content, history, drafts)
         png = None
         if history:
             try:

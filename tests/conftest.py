@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
+from bot import logs
 from bot.content import Content, load_content
 from bot.db.database import Database, open_database
 from bot.db.migrate import upgrade
@@ -53,6 +55,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         reason = SQLITE_FILE_TESTS.get(item.nodeid)
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Everything logged at DEBUG, with the libraries held as the bot holds them."""
+    names = ("httpx", "httpcore", "telegram", "aiosqlite", "alembic")
+    saved = {n: logging.getLogger(n).level for n in names}
+    logs.quiet_libraries("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    yield caplog
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
 
 
 @pytest.fixture

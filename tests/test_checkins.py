@@ -40,17 +40,24 @@ class Her:
         wanted = answers.referenced(event)
         if wanted is not None and wanted in self.answers:
             a = self.answers[wanted]
-            delivered = Delivered(wanted, a.get("mood"), a.get("kept"), "worth_01")  # type: ignore[arg-type]
+            delivered = Delivered(
+                wanted,
+                a.get("mood"),  # type: ignore[arg-type]
+                a.get("did"),  # type: ignore[arg-type]
+                "worth_01",
+                a.get("question"),  # type: ignore[arg-type]
+                a.get("kind", "checkin"),  # type: ignore[arg-type]
+            )
         ctx = Context(now=self.now, schedule=self.schedule, checkin=delivered)
         outcome = router.respond(self.content, self.state, event, ctx)
         self.state = outcome.state
         if outcome.write is not None:
             w = outcome.write
-            self.schedule = Snapshot(w.plan, w.next_due_at, w.paused_until, w.active)
+            self.schedule = Snapshot(w.plan, w.next_due_at, w.paused_until, w.active, w.cover)
         if outcome.record is not None and outcome.record.checkin_id in self.answers:
             r = outcome.record
             stored = self.answers[r.checkin_id]
-            for key in ("mood", "kept", "note"):
+            for key in ("mood", "did", "note"):
                 if getattr(r, key) is not None:
                     stored[key] = getattr(r, key)
         self.last = outcome
@@ -70,9 +77,11 @@ class Her:
                     return self.do(button.input)
         raise AssertionError(f"no button {label!r} in {texts(self.last)}")
 
-    def receive(self, checkin_id: int, encouragement: str = "worth_01") -> Reply:
-        """A check-in arrives (as the dispatcher would send it)."""
-        self.answers[checkin_id] = {}
+    def receive(
+        self, checkin_id: int, encouragement: str = "worth_01", question: str = "for_you"
+    ) -> Reply:
+        """A check-in arrives (as the sender would send it), asking `question` about her."""
+        self.answers[checkin_id] = {"question": question}
         message = wording.checkin_message(self.content, checkin_id, encouragement)
         self.last = Outcome(self.state, (message,))
         return message
@@ -99,6 +108,7 @@ def set_up(her: Her, cadence: str, at: str, zone: str, weekday: str | None = Non
         her.press(weekday)
     her.say(at)
     her.say(zone)
+    her.press(c.discreet_no)
 
 
 # ---- setting up ---------------------------------------------------------------------
@@ -114,9 +124,12 @@ def test_checkins_walks_her_through_cadence_time_and_zone_and_confirms_locally(
     assert texts(her.press(c.cadence(WEEKLY).label))[0] == c.ask_weekday  # type: ignore[union-attr]
     assert texts(her.press("Tuesday"))[0] == c.ask_time
     assert texts(her.say("19:30"))[0] == c.ask_zone
-    done = her.say("Europe/Berlin")
+    assert texts(her.say("Europe/Berlin")) == [c.ask_discreet]
+    done = her.press(c.discreet_no)
 
     assert texts(done) == [c.confirmed.format(when="Tuesday 19:30", zone="Europe/Berlin")]
+    assert done.write is not None
+    assert done.write.cover is None
     assert her.schedule is not None
     assert her.schedule.plan.weekday == 1
     assert her.schedule.next_due_at == datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
@@ -128,12 +141,13 @@ def test_the_time_and_zone_buttons_work_as_well_as_typing(her: Her, content: Con
     her.command("checkins")
     her.press(c.cadence(DAILY).label)  # type: ignore[union-attr]
     her.press("08:00")
-    done = her.press("UTC")
+    zone = her.press("UTC")
+    assert zone.settle is not None
+    assert "UTC" in zone.settle
+    done = her.press(c.discreet_no)
     assert her.schedule is not None
     assert her.schedule.next_due_at == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
     assert "Wednesday 08:00" in texts(done)[0]
-    assert done.settle is not None
-    assert "UTC" in done.settle
 
 
 def test_a_time_she_cannot_mean_is_asked_again_kindly(her: Her, content: Content) -> None:
@@ -147,6 +161,7 @@ def test_a_time_she_cannot_mean_is_asked_again_kindly(her: Her, content: Content
     assert texts(her.say("7:30 pm"))[0] == c.ask_zone
     assert texts(her.say("Atlantis"))[:2] == [c.bad_zone, c.ask_zone]
     her.say("america/new_york")
+    her.say(c.discreet_no)  # typed, as it reads on its button
     assert her.schedule is not None
     assert her.schedule.plan.zone == "America/New_York"
     assert (her.schedule.plan.hour, her.schedule.plan.minute) == (19, 30)
@@ -160,10 +175,11 @@ def test_her_clock_works_out_her_zone(her: Her, content: Content) -> None:
     assert texts(her.press(c.zone_from_clock)) == [c.ask_clock]
     assert texts(her.say("no idea"))[0] == c.bad_clock
     her.press(c.zone_from_clock)
-    done = her.say("13:04")  # it is 12:00 UTC: she is at UTC+1
+    guessed = her.say("13:04")  # it is 12:00 UTC: she is at UTC+1
+    assert texts(guessed)[0] == c.zone_guessed.format(zone="Europe/Berlin", offset="UTC+1")
+    her.press(c.discreet_no)
     assert her.schedule is not None
     assert her.schedule.plan.zone == "Europe/Berlin"
-    assert texts(done)[0] == c.zone_guessed.format(zone="Europe/Berlin", offset="UTC+1")
 
 
 def test_every_other_day_counts_from_the_first_check_in(her: Her, content: Content) -> None:
@@ -304,28 +320,32 @@ def test_a_check_in_asks_how_she_is_holding_up_with_five_buttons(content: Conten
     assert labels(message) == [m.label for m in content.checkins.moods]
 
 
-def test_a_low_answer_gets_a_tactic_to_lean_on_and_the_sos_hint_never_pressure(
+def test_a_low_answer_is_met_with_care_for_her_and_the_sos_hint_never_a_task_about_him(
     her: Her, content: Content
 ) -> None:
     c = content.checkins
-    her.receive(7)
+    her.receive(7, question="friend")
     out = her.press(c.moods[0].label)
     first = texts(out)[0]
     assert "/sos" in first
-    assert any(t.name in first for t in content.tactics.embrace)
-    assert texts(out)[1] == c.checkin_kept
+    assert any(care in first for care in c.care)
+    assert not any(t.name in first or t.how in first for t in content.tactics.embrace)
+    assert not any(rule.search(first.lower()) for rule in content.safety_plan.toward_him)
+    assert texts(out)[1] == c.question("friend").text  # type: ignore[union-attr]
     assert her.answers[7]["mood"] == 1
     assert out.settle is not None
     assert c.moods[0].label in out.settle
 
 
-def test_a_good_answer_then_kept_then_a_note(her: Her, content: Content) -> None:
+def test_a_good_answer_then_yes_to_the_question_about_her_then_a_note(
+    her: Her, content: Content
+) -> None:
     c = content.checkins
-    her.receive(8)
+    her.receive(8, question="for_you")
     assert texts(her.press(c.moods[4].label))[0] == c.reply_high
-    kept = her.press(c.kept_yes)
-    assert texts(kept) == [c.reply_kept]
-    assert her.answers[8]["kept"] is True
+    said = her.press(c.did_yes)
+    assert texts(said) == [c.question("for_you").if_yes]  # type: ignore[union-attr]
+    assert her.answers[8]["did"] is True
     assert texts(her.press(c.note_label)) == [c.ask_note]
     saved = her.say("Walked by the river with Anna.\nFelt lighter.")
     assert texts(saved) == [c.note_saved]
@@ -333,13 +353,13 @@ def test_a_good_answer_then_kept_then_a_note(her: Her, content: Content) -> None
     assert her.state.noting is None
 
 
-def test_not_today_is_met_gently_with_something_to_try(her: Her, content: Content) -> None:
+def test_not_today_is_met_gently(her: Her, content: Content) -> None:
     c = content.checkins
-    her.receive(9)
+    her.receive(9, question="room")
     her.press(c.moods[2].label)
-    out = her.press(c.kept_no)
-    assert texts(out)[0].startswith(c.reply_not_kept.split("{")[0].strip())
-    assert her.answers[9]["kept"] is False
+    out = her.press(c.did_no)
+    assert texts(out)[0] == c.question("room").if_no  # type: ignore[union-attr]
+    assert her.answers[9]["did"] is False
 
 
 def test_a_note_that_worries_us_shows_resources_first_and_is_still_kept(
@@ -348,7 +368,7 @@ def test_a_note_that_worries_us_shows_resources_first_and_is_still_kept(
     c = content.checkins
     her.receive(10)
     her.press(c.moods[0].label)
-    her.press(c.kept_no)
+    her.press(c.did_no)
     her.press(c.note_label)
     out = her.say("i don't want to be here anymore")
     assert out.replies[0].kind == "resources"
@@ -377,7 +397,7 @@ def test_forged_answers_are_refused(her: Her, content: Content) -> None:
     for arg in ("13:9", "13:x", "13", "x:1", ":"):
         out = her.do(Action(wording.MOOD, arg))
         assert out.record is None
-    assert her.answers[13] == {}
+    assert her.answers[13] == {"question": "for_you"}
 
 
 # ---- what she is sent ------------------------------------------------------------------

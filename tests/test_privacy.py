@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
 
-from bot import logs
 from bot.config import Settings
 from bot.content import Content
 from bot.db.models import Base
@@ -124,18 +122,6 @@ async def test_the_hide_button_clears_her_plan_from_the_chat(her: Chat, content:
     assert her.visible(include_hers=True) == []
     await her.send("/start")  # she can carry on afterwards
     assert her.last().plain == content.steps[0].question
-
-
-@pytest.fixture
-def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """Everything logged at DEBUG, with the libraries held as the bot holds them."""
-    names = ("httpx", "httpcore", "telegram", "aiosqlite", "alembic")
-    saved = {n: logging.getLogger(n).level for n in names}
-    logs.quiet_libraries("DEBUG")
-    caplog.set_level(logging.DEBUG)
-    yield caplog
-    for name, level in saved.items():
-        logging.getLogger(name).setLevel(level)
 
 
 async def test_a_whole_conversation_leaves_no_words_ids_or_token_in_the_logs(

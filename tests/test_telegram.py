@@ -6,6 +6,7 @@ that refuses the network, and assertions on what she would see in the chat.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -311,3 +312,84 @@ async def test_sos_at_any_time_and_her_country_puts_her_lines_first(
     assert uk.lines[0].contact in latest
     assert us.lines[0].contact not in latest
     assert content.messages.country_question not in her.texts()[-1]
+
+
+# ---- her plan, paged in place ----------------------------------------------------------------
+
+
+async def test_after_her_last_answer_at_most_three_messages_arrive(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    answers = {**PROFILE, "goal": "save"}
+    last = content.steps[-1]
+    for step in content.steps[:-1]:
+        if step.multi:
+            await her.press(step.none_label)  # type: ignore[arg-type]
+        else:
+            await her.press(label(content, step.id, answers[step.id]))
+    before = len(her.visible())
+
+    await her.press(label(content, last.id, answers[last.id]))
+
+    arrived = her.visible()[before:]
+    assert len(arrived) <= 3
+    assert arrived[0].plain == content.plan.opening
+    assert len(arrived[1].plain) <= 700 + 100  # page one, with its page label
+
+
+async def test_a_page_button_pressed_after_a_restart_still_turns_the_page(
+    settings: Settings, content: Content
+) -> None:
+    app, request = await start_app(settings, content)
+    her = Chat(app, request)
+    await her.send("/start")
+    await answer_all(her, content, **PROFILE)
+    plan_message = her.with_button(content.plan.next_label)
+    first_page = plan_message.plain
+    await app.shutdown()
+    await app.post_shutdown(app)  # type: ignore[misc]
+
+    # The bot restarts; the plan message with its old buttons is still in her chat.
+    again, request_again = await start_app(settings, content, chat_from=request)
+    her_again = Chat(again, request_again)
+    await her_again.press(content.plan.next_label, on=plan_message)
+
+    assert plan_message.plain != first_page
+    assert content.plan.page_label.format(page=2, pages="").strip() in plan_message.plain
+    await again.shutdown()
+    await again.post_shutdown(again)  # type: ignore[misc]
+
+
+async def test_update_changes_one_answer_and_shows_the_new_plan_keeping_the_rest(
+    her: Chat, content: Content
+) -> None:
+    firmness = content.step("firmness")
+    assert firmness is not None
+    await her.send("/start")
+    await answer_all(her, content, **{**PROFILE, "firmness": "leaning"})
+
+    await her.send("/update")
+    await her.press(firmness.topic)
+    await her.press(label(content, "firmness", "dead_set"))
+
+    assert her.texts()[-2] == content.messages.update_new_plan
+    new_plan = her.last()
+    pages = []
+    while True:
+        pages.append(new_plan.plain)
+        if content.plan.next_label not in new_plan.labels:
+            break
+        await her.press(content.plan.next_label, on=new_plan)
+    made_up = next(p for p in content.plan.pieces if p.id == "mind_made_up")
+    assert made_up.title in "\n".join(pages)
+
+    await her.send("/mydata")
+    exported = her.last().document
+    assert exported is not None
+    [user] = json.loads(exported)["tables"]["users"]
+    state = user["state"] if isinstance(user["state"], dict) else json.loads(user["state"])
+    assert state["profile"]["firmness"] == ["dead_set"]
+    assert state["profile"]["how_said"] == [PROFILE["how_said"]]  # the other answers kept
+    [earlier] = state["previous"]
+    assert earlier["answers"]["firmness"] == ["leaning"]  # her earlier plan, in /mydata

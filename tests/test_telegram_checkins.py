@@ -78,6 +78,7 @@ async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
     await her.send("15:43")  # typed
     await her.press("UTC")  # tapped
+    await her.press(c.discreet_no)
     assert her.last().plain == c.confirmed.format(when="Tuesday 15:43", zone="UTC")
 
     await dispatcher.tick()
@@ -94,12 +95,14 @@ async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     assert c.moods[3].label in checkin.plain  # the question now shows her answer
     assert checkin.plain.startswith(encouragement)  # and still its encouragement
     assert checkin.buttons == []
-    await her.press(c.kept_yes)
+    asked = her.last()
+    assert asked.plain == c.questions[0].text  # the first check-in asks the first question
+    await her.press(c.did_yes)
     await her.press(c.note_label)
     await her.send("Called my sister instead of him.")
     assert her.last().plain == c.note_saved
-    assert rows(db_url, "SELECT mood, kept, note FROM checkins") == [
-        (4, 1, "Called my sister instead of him.")
+    assert rows(db_url, "SELECT mood, did, question, note FROM checkins") == [
+        (4, 1, c.questions[0].id, "Called my sister instead of him.")
     ]
 
     # A second tick the same minute sends nothing more.
@@ -107,7 +110,7 @@ async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     assert sum(c.checkin_mood in m.plain for m in her.visible()) == 1
 
 
-async def test_progress_shows_a_chart_of_her_answers(
+async def test_progress_shows_a_chart_and_counts_what_she_did_never_a_streak(
     her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
 ) -> None:
     c = content.checkins
@@ -120,18 +123,25 @@ async def test_progress_shows_a_chart_of_her_answers(
     await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
     await her.send("16:00")
     await her.press("UTC")
-    for day, (mood, kept) in enumerate(((2, "kept_no"), (3, "kept_yes"), (4, "kept_yes")), 1):
+    await her.press(c.discreet_no)
+    asked = []
+    for day, (mood, did) in enumerate(((2, "did_no"), (3, "did_yes"), (4, "did_yes")), 1):
         clock.now = datetime(2026, 11, 24, 16, 0, 30, tzinfo=UTC) + timedelta(days=day)
         await dispatcher.tick()
         await her.press(c.moods[mood - 1].label)
-        await her.press(getattr(c, kept))
+        asked.append(her.last().plain)
+        await her.press(getattr(c, did))
 
     await her.send("/progress")
     shown = her.last()
     assert shown.photo is not None
     assert shown.photo.startswith(b"\x89PNG")
     assert "Check-ins answered: 3" in shown.plain
-    assert "didn't chase him: 2" in shown.plain
+    # Never the same question twice in a row; each yes counted as what she did.
+    assert asked == [q.text for q in c.questions[:3]]
+    for question in c.questions[1:3]:
+        assert question.count.format(n=1) in shown.plain
+    assert c.questions[0].count.format(n=1) not in shown.plain
 
 
 async def test_stop_means_nothing_more_arrives(
@@ -142,6 +152,7 @@ async def test_stop_means_nothing_more_arrives(
     await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
     await her.press("20:00")
     await her.press("UTC")
+    await her.press(c.discreet_no)
     await her.send("/stop")
     clock.now += timedelta(days=3)
     await dispatcher.tick()
@@ -178,3 +189,55 @@ async def test_the_bot_starts_its_dispatcher_and_stops_it_before_shutting_down(
     assert [int(m["chat_id"]) for m in sent] == [5]
     assert content.checkins.checkin_mood in sent[0]["text"]
     assert not [t for t in asyncio.all_tasks() if t.get_name() == "checkins"]
+
+
+async def test_a_discreet_check_in_names_nothing_arrives_silently_and_opens_in_place(
+    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
+) -> None:
+    c = content.checkins
+    cover = c.covers[0]
+    await her.send("/checkins")
+    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
+    await her.send("15:43")
+    await her.press("UTC")
+    await her.press(c.discreet_yes)
+    await her.press(cover.label)
+    clock.now += timedelta(minutes=1)
+
+    await dispatcher.tick()
+
+    arrived = her.last()
+    [sent] = [p for p in her.request.called("sendMessage") if cover.text in p["text"]]
+    assert arrived.plain == cover.text
+    assert sent.get("disable_notification") is True
+    for word in ("him", "husband", "marriage", "leave", "chase"):
+        assert word not in arrived.plain.lower()
+    assert arrived.labels == [c.open_label]
+
+    await her.press(c.open_label)
+
+    assert her.last() is arrived  # edited in place, no new message
+    assert arrived.plain.endswith(c.checkin_mood)
+    assert arrived.labels == [m.label for m in c.moods]
+
+
+async def test_checkins_can_turn_discreet_mode_on_and_off(
+    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
+) -> None:
+    c = content.checkins
+    await her.send("/checkins")
+    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
+    await her.press("20:00")
+    await her.press("UTC")
+    await her.press(c.discreet_no)
+
+    await her.send("/checkins")
+    await her.press(c.discreet_on_label)
+    assert her.last().plain == c.discreet_on
+    clock.now = datetime(2026, 11, 24, 20, 0, 30, tzinfo=UTC)
+    await dispatcher.tick()
+    assert her.last().plain == c.covers[0].text
+
+    await her.send("/checkins")
+    await her.press(c.discreet_off_label)
+    assert her.last().plain == c.discreet_off

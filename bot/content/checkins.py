@@ -47,6 +47,24 @@ class Zone(ContentModel):
         return value
 
 
+class Cover(ContentModel):
+    """A neutral line a discreet check-in shows until she opens it."""
+
+    id: Id
+    label: Label
+    text: Text
+
+
+class Question(ContentModel):
+    """A second question about her; `count` tells /progress how many days she said yes."""
+
+    id: Id
+    text: Text
+    if_yes: Text
+    if_no: Text
+    count: Annotated[Filled, fills("n")]
+
+
 class Mood(ContentModel):
     value: StrictInt
     label: Label
@@ -107,14 +125,26 @@ class Checkins(ContentModel):
     nothing_to_change: Text
     # the check-in and her answers
     checkin_mood: Text
-    checkin_kept: Text
-    kept_yes: Label
-    kept_no: Label
-    reply_low: Annotated[Filled, fills("tactic")]
+    # discreet check-ins
+    ask_discreet: Text
+    discreet_yes: Label
+    discreet_no: Label
+    ask_cover: Text
+    discreet_default: Text
+    covers: tuple[Cover, ...]
+    open_label: Label
+    discreet_on_label: Label
+    discreet_off_label: Label
+    discreet_on: Text
+    discreet_off: Text
+    # her answers
+    questions: tuple[Question, ...]
+    did_yes: Label
+    did_no: Label
+    reply_low: Annotated[Filled, fills("care")]
+    care: tuple[Text, ...]
     reply_mid: Text
     reply_high: Text
-    reply_kept: Text
-    reply_not_kept: Annotated[Filled, fills("tactic")]
     note_label: Label
     ask_note: Text
     note_saved: Text
@@ -122,7 +152,9 @@ class Checkins(ContentModel):
     # /progress
     progress_title: Text
     progress_empty: Text
-    progress_summary: Annotated[Filled, fills("answered", "moods", "average", "streak")]
+    progress_summary: Annotated[Filled, fills("answered", "moods", "average")]
+    progress_urges: Annotated[Filled, fills("n")]
+    progress_drafts: Annotated[Filled, fills("n")]
 
     @field_validator("weekdays")
     @classmethod
@@ -147,6 +179,12 @@ class Checkins(ContentModel):
 
     def cadence(self, cadence_id: str) -> Cadence | None:
         return next((c for c in self.cadences if c.id == cadence_id), None)
+
+    def cover(self, cover_id: str | None) -> Cover | None:
+        return next((c for c in self.covers if c.id == cover_id), None)
+
+    def question(self, question_id: str | None) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
 
     @property
     def mood_labels(self) -> dict[int, str]:

@@ -148,6 +148,7 @@ SHOWN_FILES = {
     "messages.yaml": "messages",
     "checkins.yaml": "checkins",
     "drafts.yaml": "drafts",
+    "moments.yaml": "moments",
 }
 """The files whose texts the bot sends (safety.yaml holds patterns, not texts)."""
 
@@ -249,6 +250,15 @@ def _safety_path_texts(content: Content) -> Iterator[tuple[str, str, str]]:
     for i, note in enumerate(content.encouragements):
         if not note.coaching_only:
             yield "encouragements.yaml", f"messages[{i}].text", note.text
+    for i, script in enumerate(content.moments.talk.scripts):
+        if not script.coaching_only:
+            for j, line in enumerate(script.lines):
+                yield "moments.yaml", f"talk.scripts[{i}].lines[{j}]", line
+    checkins = content.checkins
+    for i, question in enumerate(checkins.questions):
+        yield "checkins.yaml", f"questions[{i}].text", question.text
+    for i, care in enumerate(checkins.care):
+        yield "checkins.yaml", f"care[{i}]", care
 
 
 def safe_on_the_safety_path(content: Content) -> None:

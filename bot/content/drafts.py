@@ -62,6 +62,8 @@ class DraftPattern(ContentModel):
 class DraftTexts(ContentModel):
     """What `/draft` says around the findings, and instead of them when there are none."""
 
+    ask: Text
+    again_label: Label
     intro: Text
     nothing_stands_out: Text
     safety_first: Text

@@ -22,6 +22,7 @@ from bot.content.encouragements import Encouragement, Encouragements
 from bot.content.errors import ContentError, from_validation
 from bot.content.heard import Heard
 from bot.content.messages import Messages
+from bot.content.moments import Moments
 from bot.content.plan import Plan
 from bot.content.questions import END, Answer, Assessment, Step
 from bot.content.resources import Resources
@@ -49,6 +50,7 @@ class Content:
     heard: Heard
     checkins: Checkins
     drafts: Drafts
+    moments: Moments
     _by_id: dict[str, Step] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +115,7 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
         heard=read(directory, "heard.yaml", Heard),
         checkins=read(directory, "checkins.yaml", Checkins),
         drafts=read(directory, "drafts.yaml", Drafts),
+        moments=read(directory, "moments.yaml", Moments),
     )
     checks.unique_ids(content)
     checks.combinations(content)

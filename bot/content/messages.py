@@ -35,6 +35,9 @@ class Commands(ContentModel):
     mydata: Description
     forget: Description
     update: Description
+    draft: Description
+    urge: Description
+    talk: Description
 
     def items(self) -> list[tuple[str, str]]:
         """(command, description) in menu order."""

@@ -140,6 +140,8 @@ def prompt(content: Content, state: State) -> tuple[Reply, ...]:
         return (way_back_prompt(content),)
     if isinstance(state.overlay, Updating):
         return (update_prompt(content, state.overlay),)
+    if mode is Mode.DRAFTING:
+        return (Reply(text=content.drafts.texts.ask),)
     if mode is Mode.HELD:
         return held(content, state)
     current = content.step(state.step)

@@ -11,8 +11,9 @@ from dataclasses import replace
 from bot.content import Content
 from bot.core import asks, plan, questions, update
 from bot.core.checkins import manage, wording
+from bot.core.moments import draft, talk, urge
 from bot.core.replies import Effect, Reply
-from bot.core.state import Confirm, Mode, Noting, Setup, State
+from bot.core.state import Confirm, Drafting, Mode, Noting, Setup, State
 from bot.core.turn import Context, Outcome
 
 PROGRESS = "progress"
@@ -28,9 +29,9 @@ def help_replies(content: Content, unsafe: str | None = None) -> tuple[Reply, ..
     )
 
 
-def handle(content: Content, state: State, name: str, ctx: Context) -> Outcome:
+def handle(content: Content, state: State, name: str, ctx: Context, arg: str = "") -> Outcome:
     m = content.messages
-    if isinstance(state.overlay, Noting):
+    if isinstance(state.overlay, Noting | Drafting):
         state = state.settled()
     if name in wording.COMMANDS:
         return manage.command(content, state, name, ctx)
@@ -65,6 +66,12 @@ def handle(content: Content, state: State, name: str, ctx: Context) -> Outcome:
         return Outcome(asking, (asks.forget_prompt(content),))
     if name == "update":
         return update.begin(content, state)
+    if name == "draft":
+        return draft.begin(content, state, arg)
+    if name == "urge":
+        return urge.begin(content, state)
+    if name == "talk":
+        return talk.command(content, state)
     if name == "cancel":
         if state.step is None:
             return Outcome(state, (Reply(text=m.nothing_to_cancel),))

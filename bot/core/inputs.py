@@ -12,9 +12,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Command:
-    """A slash command, without the slash: `start`, `help`, `cancel`, ..."""
+    """A slash command, without the slash: `start`, `help`, `cancel`, ...
+
+    `arg` is what she wrote after it on the same line (`/draft <her message>`).
+    """
 
     name: str
+    arg: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bot.content import Content, Tactic
 from bot.content.plan import case_of, exceptions_of, pieces_for
 from bot.core.inputs import HIDE, Action
+from bot.core.moments import talk, urge
 from bot.core.replies import Button, Reply
 
 Profile = Mapping[str, Sequence[str]]
@@ -109,6 +110,11 @@ def page(content: Content, profile: Profile, unsafe: str | None = None, number: 
     if number < len(every):
         turn.append(Button(plan.next_label, Action(PAGE, str(number + 1))))
     rows: list[tuple[Button, ...]] = [tuple(turn)] if turn else []
+    pieces = pieces_for(plan, profile, "safety" if unsafe else "coaching")
+    piece = pieces[number - 2] if 2 <= number <= len(pieces) + 1 else None
+    if piece is not None and piece.talk and not unsafe:
+        rows.append((Button(content.moments.talk.menu_label, Action(talk.FOR, piece.talk)),))
+    rows.append((Button(content.moments.urge_label, Action(urge.URGE_NOW)),))
     rows.append(
         (Button(plan.update_label, Action(UPDATE)), Button(plan.lists_label, Action(LISTS)))
     )

@@ -13,8 +13,9 @@ other input goes to the handler of the mode she is in (`State.mode`):
     plan's buttons   -> plan_actions     setup (typed answers)   -> checkins.setup
     set-up buttons   -> checkins.setup   noting (her typed note) -> checkins.answers
     pause, stop ...  -> checkins.manage  danger check            -> safety.danger
-    mood, kept, note -> checkins.answers way back                -> safety.way_back
-                                         updating an answer      -> update
+    mood, did, note  -> checkins.answers way back                -> safety.way_back
+    urge, talk pages -> moments          updating an answer      -> update
+                                         drafting (her message)  -> moments.draft
 
 Text is screened for danger first, in every mode (`safety.crisis`).
 `python -m bot content graph` draws the machine from this code.
@@ -30,6 +31,7 @@ from bot.content import Content
 from bot.core import asks, commands, confirm, plan, plan_actions, privacy, questions, update
 from bot.core.checkins import answers, manage, setup, wording
 from bot.core.inputs import Action, Command, Input, Text
+from bot.core.moments import draft, talk, urge
 from bot.core.safety import crisis, danger, way_back
 from bot.core.state import Mode, State
 from bot.core.turn import Context, Outcome
@@ -56,6 +58,11 @@ def _confirm_mode(content: Content, state: State, event: Input, ctx: Context) ->
     return confirm.handle(content, state, event)
 
 
+def _drafting_mode(content: Content, state: State, event: Input, ctx: Context) -> Outcome:
+    assert isinstance(event, Text)  # `route` settles the overlay for any other input
+    return draft.read(content, state, event.text)
+
+
 def _danger_mode(content: Content, state: State, event: Input, ctx: Context) -> Outcome:
     return danger.handle(content, state, event)
 
@@ -75,6 +82,7 @@ MODE_HANDLERS: dict[Mode, Handler] = {
     Mode.DANGER_CHECK: _danger_mode,
     Mode.WAY_BACK: _way_back_mode,
     Mode.UPDATING: update.handle,
+    Mode.DRAFTING: _drafting_mode,
 }
 """Who handles an input that is not a command or a button that works anywhere."""
 
@@ -83,9 +91,20 @@ def _privacy(content: Content, state: State, action: Action, ctx: Context) -> Ou
     return privacy.button(content, state, action)
 
 
+def _talk(content: Content, state: State, action: Action, ctx: Context) -> Outcome | None:
+    return talk.button(content, state, action)
+
+
+def _draft_again(content: Content, state: State, action: Action, ctx: Context) -> Outcome:
+    return draft.begin(content, state)
+
+
 ROUTES: list[tuple[frozenset[str], ButtonHandler]] = [
     (privacy.ACTIONS, _privacy),
     (plan.ACTIONS, plan_actions.button),
+    (urge.ACTIONS, urge.button),
+    (talk.ACTIONS, _talk),
+    (frozenset({draft.AGAIN}), _draft_again),
     (wording.SETUP_ACTIONS, setup.button),
     (wording.MANAGE_ACTIONS, manage.button),
     (wording.ANSWER_ACTIONS, answers.button),
@@ -96,15 +115,15 @@ ROUTES: list[tuple[frozenset[str], ButtonHandler]] = [
 def route(content: Content, state: State, event: Input, ctx: Context) -> Outcome:
     """The one handler for `event` in `state`, and what it decided."""
     if isinstance(event, Command):
-        return commands.handle(content, state, event.name, ctx)
+        return commands.handle(content, state, event.name, ctx, event.arg)
     if isinstance(event, Action):
         for names, handler in ROUTES:
             if event.name in names:
                 done = handler(content, state, event, ctx)
                 return done if done is not None else Outcome(state, asks.stale(content, state))
-    if state.mode is Mode.NOTING and not isinstance(event, Text):
-        state = state.settled()  # a tap elsewhere: she moved on from the note
-    if isinstance(event, Text) and state.mode is not Mode.NOTING:
+    if state.mode in (Mode.NOTING, Mode.DRAFTING) and not isinstance(event, Text):
+        state = state.settled()  # a tap elsewhere: she moved on from the note or the draft
+    if isinstance(event, Text) and state.mode not in (Mode.NOTING, Mode.DRAFTING):
         alarmed = crisis.intercept(content, state, event.text)
         if alarmed is not None:
             return alarmed

@@ -54,6 +54,8 @@ class Mode(StrEnum):
     """"Things are different now": the safety question, asked again."""
     UPDATING = "updating"
     """/update: which answer changed, then that question again."""
+    DRAFTING = "drafting"
+    """/draft: her next message is the one she means to send him, to read over (never kept)."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,10 @@ class Setup:
     weekday: int | None = None
     hour: int | None = None
     minute: int | None = None
+    zone: str | None = None
+    """Kept while she answers whether check-ins are discreet and picks their neutral line."""
 
-    STAGES = ("cadence", "weekday", "time", "zone", "clock")
+    STAGES = ("cadence", "weekday", "time", "zone", "clock", "discreet", "cover")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +80,7 @@ class Setup:
             "weekday": self.weekday,
             "hour": self.hour,
             "minute": self.minute,
+            "zone": self.zone,
         }
 
     @classmethod
@@ -89,17 +94,19 @@ class Setup:
             ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < top
             return value if ok else None
 
-        cadence = data.get("cadence")
+        cadence, zone = data.get("cadence"), data.get("zone")
         found = cls(
             stage=data["stage"],
             cadence=cadence if cadence in schedule.CADENCES else None,
             weekday=number("weekday", 7),
             hour=number("hour", 24),
             minute=number("minute", 60),
+            zone=zone if isinstance(zone, str) and schedule.parse_zone(zone) == zone else None,
         )
         needs_cadence = found.stage != "cadence" and found.cadence is None
-        needs_time = found.stage in ("zone", "clock") and found.hour is None
-        return None if needs_cadence or needs_time else found
+        needs_time = found.stage in ("zone", "clock", "discreet", "cover") and found.hour is None
+        needs_zone = found.stage in ("discreet", "cover") and found.zone is None
+        return None if needs_cadence or needs_time or needs_zone else found
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,15 @@ class Updating:
         return {"kind": "updating", "step": self.step, "selected": list(self.selected)}
 
 
-Overlay = Setup | Noting | Confirm | DangerCheck | WayBack | Updating
+@dataclass(frozen=True)
+class Drafting:
+    """/draft asked for the message she means to send him; it is read and never kept."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "drafting"}
+
+
+Overlay = Setup | Noting | Confirm | DangerCheck | WayBack | Updating | Drafting
 
 
 def _overlay(data: Any, depth: int = 0) -> Overlay | None:
@@ -175,6 +190,8 @@ def _overlay(data: Any, depth: int = 0) -> Overlay | None:
         return DangerCheck(index, data.get("found") is True) if ok else None
     if kind == "way_back":
         return WayBack()
+    if kind == "drafting":
+        return Drafting()
     if kind == "updating":
         step = data.get("step")
         return Updating(step if isinstance(step, str) else None, _ids(data.get("selected")))
@@ -211,6 +228,8 @@ class State:
     """Why she is on the safety path ("no", "unsure", "alarm", "danger"), or None."""
     previous: tuple[Mapping[str, Any], ...] = ()
     """Her earlier plans' answers, newest last, kept when /update changed one (for /mydata)."""
+    drafts: int = 0
+    """How many messages she read over with /draft (the count, never the messages)."""
 
     @property
     def mid_way(self) -> bool:
@@ -232,6 +251,8 @@ class State:
             return Mode.WAY_BACK
         if isinstance(overlay, Updating):
             return Mode.UPDATING
+        if isinstance(overlay, Drafting):
+            return Mode.DRAFTING
         if self.step is None:
             return Mode.IDLE
         return Mode.HELD if self.held else Mode.ASKING
@@ -258,6 +279,7 @@ class State:
             country=self.country,
             unsafe=self.unsafe,
             previous=self.previous,
+            drafts=self.drafts,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -273,6 +295,7 @@ class State:
             "overlay": self.overlay.to_dict() if self.overlay else None,
             "unsafe": self.unsafe,
             "previous": [dict(p) for p in self.previous],
+            "drafts": self.drafts,
         }
 
     @classmethod
@@ -297,6 +320,7 @@ class State:
         country = data.get("country")
         unsafe = data.get("unsafe")
         previous = data.get("previous")
+        drafts = data.get("drafts")
         kept: dict[str, Any] = {
             "profile": answers(data.get("profile")) or None,
             "welcomed": data.get("welcomed") is True,
@@ -307,6 +331,7 @@ class State:
                 for p in (previous if isinstance(previous, list) else [])[-KEEP_PREVIOUS:]
                 if isinstance(p, Mapping)
             ),
+            "drafts": drafts if isinstance(drafts, int) and not isinstance(drafts, bool) else 0,
         }
         if current is None:
             # A restart confirmation has nothing to restart without a place in the questions.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.checkins.records import Delivered, Record, ScheduleWrite, Snapshot
+from bot.core.checkins.records import Delivered, Later, Record, ScheduleWrite, Snapshot
 from bot.core.replies import Effect, Reply
 from bot.core.state import State
 
@@ -32,8 +32,8 @@ class Outcome:
     so the chat reads as a record of her answers; `refresh` redraws it with new
     buttons (the ticks of a multi-select); `edit` rewrites it whole, text and
     buttons (a page of her plan turned). `effect` asks the service to export,
-    forget, hide or show progress. `write` and `record` are check-in changes,
-    stored in the transaction that stores `state`.
+    forget, hide or show progress. `write`, `record` and `later` (a check-back to
+    queue) are check-in changes, stored in the transaction that stores `state`.
     """
 
     state: State
@@ -44,3 +44,4 @@ class Outcome:
     effect: Effect | None = None
     write: ScheduleWrite | None = None
     record: Record | None = None
+    later: Later | None = None

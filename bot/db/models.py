@@ -125,6 +125,10 @@ class Schedule(Base):
     paused_until: Mapped[datetime | None]
     active: Mapped[bool]
     seen: Mapped[list[str]]
+    cover: Mapped[str | None] = mapped_column(String(32))
+    """The neutral line a discreet check-in shows (checkins.yaml: covers); NULL: not discreet."""
+    asked: Mapped[str | None] = mapped_column(String(32))
+    """The question about her the last check-in asked, so the next asks another."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -140,7 +144,7 @@ stopped check-ins after this one was claimed and before it went out.
 
 
 class Checkin(Base):
-    """One check-in: its slot, its delivery, and her answers.
+    """One check-in (or the check-back after /urge): its slot, its delivery, her answers.
 
     The row is written in the transaction that moves her `next_due_at` on, so
     a slot is recorded exactly once; the unique (user, slot) pair makes that a
@@ -157,14 +161,21 @@ class Checkin(Base):
     user_id: Mapped[int] = mapped_column(TelegramId, _her(), index=True)
     chat_id: Mapped[int] = mapped_column(TelegramId)
     due_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16), server_default="checkin")
+    """`checkin`, or `urge`: the one check-back after she chose to wait out the urge."""
     encouragement: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str | None] = mapped_column(String(32))
+    """The question about her this check-in asks (content: checkins.yaml questions)."""
+    cover: Mapped[str | None] = mapped_column(String(32))
+    """Sent discreetly behind this neutral line; NULL: sent plainly."""
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int]
     not_before: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     sent_at: Mapped[datetime | None]
     mood: Mapped[int | None]
-    kept: Mapped[bool | None]
+    did: Mapped[bool | None]
+    """Her yes (or no) to the check-in's question, or to "I waited" on a check-back."""
     note: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
 

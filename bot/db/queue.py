@@ -14,7 +14,15 @@ from typing import Any
 
 from sqlalchemy import Integer, bindparam, null, select, update
 
-from bot.core.checkins.records import Answered, Claimed, Delivery, Due, Snapshot
+from bot.core.checkins.records import (
+    CHECKIN,
+    Answered,
+    Claimed,
+    Delivery,
+    Due,
+    Later,
+    Snapshot,
+)
 from bot.core.schedule import Plan
 from bot.db.chat import ChatMessages
 from bot.db.models import FAILED, PENDING, SENDING, SENT, UNKNOWN, checkins, schedules, users
@@ -24,7 +32,7 @@ _uid = bindparam("user_id")
 _cid = bindparam("id")
 PLAN_COLUMNS = (
     *("cadence", "hour", "minute", "zone", "weekday", "anchor"),
-    *("next_due_at", "paused_until", "active"),
+    *("next_due_at", "paused_until", "active", "cover"),
 )
 
 
@@ -41,7 +49,9 @@ def snapshot(row: dict[str, Any]) -> Snapshot | None:
         )
     except ValueError:
         return None  # e.g. a zone a newer tzdata retired: she is asked to set it up again
-    return Snapshot(plan, row["next_due_at"], row["paused_until"], bool(row["active"]))
+    return Snapshot(
+        plan, row["next_due_at"], row["paused_until"], bool(row["active"]), row["cover"]
+    )
 
 
 def _plan() -> list[Any]:
@@ -57,7 +67,12 @@ class CheckinQueue(Queries):
         # Several senders on PostgreSQL each take different rows; SQLite ignores the clause.
         lambda d: (
             select(
-                schedules.c.user_id, schedules.c.chat_id, *_plan(), schedules.c.seen, users.c.state
+                schedules.c.user_id,
+                schedules.c.chat_id,
+                *_plan(),
+                schedules.c.seen,
+                schedules.c.asked,
+                users.c.state,
             )
             .join(users, users.c.user_id == schedules.c.user_id)
             .where(schedules.c.next_due_at <= bindparam("now"))
@@ -81,6 +96,7 @@ class CheckinQueue(Queries):
                 next_due_at=bindparam("next_due_at", type_=schedules.c.next_due_at.type),
                 paused_until=null(),
                 seen=bindparam("seen", type_=schedules.c.seen.type),
+                asked=bindparam("asked", type_=schedules.c.asked.type),
                 updated_at=bindparam("now", type_=schedules.c.updated_at.type),
             )
         )
@@ -105,6 +121,7 @@ class CheckinQueue(Queries):
                     snapshot(row),
                     list(row["seen"] or []),
                     row["state"],
+                    row["asked"],
                 )
                 claim = decide(due)
                 queued.append(
@@ -112,14 +129,17 @@ class CheckinQueue(Queries):
                         "user_id": due.user_id,
                         "chat_id": due.chat_id,
                         "due_at": due.due_at,
+                        "kind": CHECKIN,
                         "encouragement": claim.encouragement,
+                        "question": claim.question,
+                        "cover": due.snapshot.cover if due.snapshot else None,
                         "status": PENDING,
                         "attempts": 0,
                         "not_before": None,
                         "message_id": None,
                         "sent_at": None,
                         "mood": None,
-                        "kept": None,
+                        "did": None,
                         "note": None,
                         "answered_at": None,
                     }
@@ -129,6 +149,7 @@ class CheckinQueue(Queries):
                         "user_id": due.user_id,
                         "next_due_at": claim.next_due_at,
                         "seen": claim.seen,
+                        "asked": claim.question,
                         "now": now,
                     }
                 )
@@ -144,6 +165,8 @@ class CheckinQueue(Queries):
                 checkins.c.chat_id,
                 checkins.c.encouragement,
                 checkins.c.attempts,
+                checkins.c.kind,
+                checkins.c.cover,
             )
             .where(
                 checkins.c.status == PENDING,
@@ -159,7 +182,15 @@ class CheckinQueue(Queries):
         async with self._db.transaction() as tx:
             rows = await tx.all(self._waiting, now=now, limit=limit)
         return [
-            Delivery(r["id"], r["user_id"], r["chat_id"], r["encouragement"], r["attempts"])
+            Delivery(
+                r["id"],
+                r["user_id"],
+                r["chat_id"],
+                r["encouragement"],
+                r["attempts"],
+                r["kind"],
+                r["cover"],
+            )
             for r in rows
         ]
 
@@ -245,10 +276,16 @@ class CheckinQueue(Queries):
 
     _history = Statement(
         lambda d: (
-            select(checkins.c.due_at, checkins.c.mood, checkins.c.kept)
+            select(
+                checkins.c.due_at,
+                checkins.c.mood,
+                checkins.c.did,
+                checkins.c.question,
+                checkins.c.kind,
+            )
             .where(
                 checkins.c.user_id == _uid,
-                (checkins.c.mood.is_not(None)) | (checkins.c.kept.is_not(None)),
+                (checkins.c.mood.is_not(None)) | (checkins.c.did.is_not(None)),
             )
             .order_by(checkins.c.due_at.desc())
             .limit(bindparam("limit", type_=Integer))
@@ -256,9 +293,34 @@ class CheckinQueue(Queries):
     )
 
     async def history_in(self, tx: Any, user_id: int, limit: int = 30) -> list[Answered]:
-        """Her answered check-ins, oldest first."""
+        """Her answered check-ins and check-backs, oldest first."""
         rows = await tx.all(self._history, user_id=user_id, limit=limit)
-        return [Answered(r["due_at"], r["mood"], r["kept"]) for r in reversed(rows)]
+        return [
+            Answered(r["due_at"], r["mood"], r["did"], r["question"], r["kind"])
+            for r in reversed(rows)
+        ]
+
+    async def later_in(self, tx: Any, user_id: int, chat_id: int, later: Later) -> None:
+        """Queue a one-off delivery (the check-back after /urge) in her turn's transaction."""
+        await tx.run(
+            self._enqueue,
+            user_id=user_id,
+            chat_id=chat_id,
+            due_at=later.due_at,
+            kind=later.kind,
+            encouragement="",
+            question=None,
+            cover=None,
+            status=PENDING,
+            attempts=0,
+            not_before=later.due_at,
+            message_id=None,
+            sent_at=None,
+            mood=None,
+            did=None,
+            note=None,
+            answered_at=None,
+        )
 
     async def history(self, user_id: int, limit: int = 30) -> list[Answered]:
         async with self._db.transaction() as tx:

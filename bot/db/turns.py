@@ -16,7 +16,15 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Boolean, Integer, Text, bindparam, delete, func, select, update
 
-from bot.core.checkins.records import Answered, Delivered, Record, ScheduleWrite, Snapshot
+from bot.core.checkins.records import (
+    CHECKIN,
+    Answered,
+    Delivered,
+    Later,
+    Record,
+    ScheduleWrite,
+    Snapshot,
+)
 from bot.core.replies import Effect
 from bot.db.chat import ChatMessages
 from bot.db.models import CANCELLED, PENDING, checkins, her_tables, schedules, users
@@ -38,6 +46,7 @@ class Decision(Generic[T]):
     write: ScheduleWrite | None = None
     record: Record | None = None
     effect: Effect | None = None
+    later: Later | None = None
 
 
 Apply = Callable[[StateDict | None, Snapshot | None, Delivered | None], Decision[T]]
@@ -86,7 +95,12 @@ class Turns(Queries):
     )
     _checkin = Statement(
         lambda d: select(
-            checkins.c.id, checkins.c.mood, checkins.c.kept, checkins.c.encouragement
+            checkins.c.id,
+            checkins.c.mood,
+            checkins.c.did,
+            checkins.c.encouragement,
+            checkins.c.question,
+            checkins.c.kind,
         ).where(checkins.c.id == bindparam("id"), checkins.c.user_id == _uid)
     )
 
@@ -117,18 +131,26 @@ class Turns(Queries):
                 found = await tx.one(self._checkin, id=checkin_id, user_id=user_id)
                 if found:
                     delivered = Delivered(
-                        found["id"], found["mood"], found["kept"], found["encouragement"]
+                        found["id"],
+                        found["mood"],
+                        found["did"],
+                        found["encouragement"],
+                        found["question"],
+                        found["kind"],
                     )
             decided = apply(before, snap, delivered)
             if decided.effect is Effect.FORGET:
                 return Done(decided.result, deletable=await self._forget_in(tx, user_id, now))
             after = decided.state
-            if (after is not None and after != before) or (decided.write and row is None):
+            needs_row = (decided.write or decided.later) and row is None
+            if (after is not None and after != before) or needs_row:
                 await self._save_in(tx, user_id, chat_id, after if after is not None else {}, now)
             if decided.write is not None:
                 await self._write_schedule_in(tx, user_id, chat_id, decided.write, now)
             if decided.record is not None:
                 await self._record_in(tx, user_id, decided.record, now)
+            if decided.later is not None:
+                await self._queue.later_in(tx, user_id, chat_id, decided.later)
             if incoming is not None:
                 await self._chat.remember_in(tx, user_id, chat_id, [incoming], now)
             return await self._effect_in(tx, user_id, decided, now)
@@ -168,7 +190,7 @@ class Turns(Queries):
     async def _save_in(
         self, tx: Any, user_id: int, chat_id: int, state: StateDict, now: datetime
     ) -> None:
-        # A schedule for someone with no row yet needs the row it hangs off.
+        # A schedule or a check-back for someone with no row yet needs the row it hangs off.
         await tx.run(
             self._save,
             user_id=user_id,
@@ -189,7 +211,11 @@ class Turns(Queries):
     _cancel_pending = Statement(
         lambda d: (
             update(checkins)
-            .where(checkins.c.user_id == _uid, checkins.c.status == PENDING)
+            .where(
+                checkins.c.user_id == _uid,
+                checkins.c.status == PENDING,
+                checkins.c.kind == CHECKIN,
+            )
             .values(status=CANCELLED)
         )
     )
@@ -211,7 +237,9 @@ class Turns(Queries):
             next_due_at=write.next_due_at,
             paused_until=write.paused_until,
             active=write.active,
+            cover=write.cover,
             seen=[],
+            asked=None,
             created_at=now,
             updated_at=now,
         )
@@ -224,7 +252,7 @@ class Turns(Queries):
             .where(checkins.c.id == bindparam("id"), checkins.c.user_id == _uid)
             .values(
                 mood=func.coalesce(bindparam("mood", type_=Integer), checkins.c.mood),
-                kept=func.coalesce(bindparam("kept", type_=Boolean), checkins.c.kept),
+                did=func.coalesce(bindparam("did", type_=Boolean), checkins.c.did),
                 note=func.coalesce(bindparam("note", type_=Text), checkins.c.note),
                 answered_at=bindparam("now", type_=checkins.c.answered_at.type),
             )
@@ -237,7 +265,7 @@ class Turns(Queries):
             id=record.checkin_id,
             user_id=user_id,
             mood=record.mood,
-            kept=record.kept,
+            did=record.did,
             note=record.note,
             now=now,
         )

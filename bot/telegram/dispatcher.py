@@ -31,7 +31,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.content import Content
 from bot.core.checkins import rotation, wording
-from bot.core.checkins.records import Claimed, Delivery, Due
+from bot.core.checkins.records import URGE, Claimed, Delivery, Due
+from bot.core.moments import urge
+from bot.core.replies import Reply
 from bot.db.queue import CheckinQueue
 from bot.service import Clock, utc_now
 from bot.telegram import render
@@ -145,6 +147,15 @@ class Dispatcher:
                 done += await self.deliver(deferred[0])
         return done
 
+    def message_for(self, delivery: Delivery) -> tuple[Reply, bool]:
+        """What goes out, and whether without a sound: the check-back after /urge; a discreet
+        check-in's neutral line (silent, opened in place); or the check-in itself."""
+        if delivery.kind == URGE:
+            return urge.check_back(self.content, delivery.id), False
+        if delivery.cover:
+            return wording.cover_message(self.content, delivery.id, delivery.cover), True
+        return wording.checkin_message(self.content, delivery.id, delivery.encouragement), False
+
     async def deliver(self, delivery: Delivery) -> int:
         """Send one check-in and record what happened; 1 if it went out."""
         # Wait for a free slot first, mark the delivery, then take the slot: the slot's
@@ -153,7 +164,7 @@ class Dispatcher:
         if not await self.store.start_sending(delivery.id):
             return 0  # she paused or stopped since it was claimed
         await self.throttle.acquire(delivery.chat_id, urgent=False)
-        reply = wording.checkin_message(self.content, delivery.id, delivery.encouragement)
+        reply, quietly = self.message_for(delivery)
         extra = {"rate_limit_args": CLAIMED} if getattr(self.bot, "rate_limiter", None) else {}
         try:
             message = await self.bot.send_message(
@@ -161,6 +172,7 @@ class Dispatcher:
                 render.to_html(reply)[0],
                 parse_mode=ParseMode.HTML,
                 reply_markup=render.keyboard(reply),
+                disable_notification=quietly,
                 **extra,
             )
         except RetryAfter as exc:

@@ -27,10 +27,10 @@ DELETE_BATCH = 100
 """deleteMessages takes at most 100 ids a call."""
 
 
-def command_name(message: Message) -> str:
-    """`/Start@SomeBot payload` -> `start`."""
-    first = (message.text or "").split(maxsplit=1)[0]
-    return first[1:].split("@", 1)[0].lower()
+def command_of(message: Message) -> Command:
+    """`/Draft@SomeBot miss you` -> Command("draft", "miss you")."""
+    first, _, rest = (message.text or "").strip().partition(" ")
+    return Command(first[1:].split("@", 1)[0].lower(), rest.strip())
 
 
 class Handlers:
@@ -43,7 +43,7 @@ class Handlers:
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """She sent a command (/start, /help, /sos, /forget, ... or one we do not know)."""
         assert update.effective_message is not None
-        await self._run(update, context, Command(command_name(update.effective_message)))
+        await self._run(update, context, command_of(update.effective_message))
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """She typed something."""

@@ -164,13 +164,15 @@ def test_a_check_in_is_set_up_and_delivered(
     api.send(HER, f"{ahead:%H:%M}")
     api.wait_text(HER, c.ask_zone)
     api.press(HER, "UTC")
+    api.press(HER, c.discreet_no)
     api.wait_text(HER, "Next check-in:")
     # Instead of waiting up to a minute, the clock "reaches" the slot: it is due now.
     due = instant(db_url, datetime.now(UTC) - timedelta(seconds=1))
     execute(db_url, f"UPDATE schedules SET next_due_at = {due}")
     checkin = api.wait_text(HER, c.checkin_mood, timeout=10)
     api.press(HER, c.moods[1].label, on=checkin)
-    api.wait_text(HER, c.checkin_kept)
-    api.press(HER, c.kept_no)
-    api.wait_text(HER, c.reply_not_kept[:20])
-    assert rows(db_url, "SELECT mood, kept, status FROM checkins") == [(2, 0, "sent")]
+    asked = c.questions[0]
+    api.wait_text(HER, asked.text)
+    api.press(HER, c.did_no)
+    api.wait_text(HER, asked.if_no[:20])
+    assert rows(db_url, "SELECT mood, did, status FROM checkins") == [(2, 0, "sent")]

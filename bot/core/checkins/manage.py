@@ -10,7 +10,16 @@ from bot.content import Content
 from bot.core import asks, schedule
 from bot.core.checkins import setup, wording
 from bot.core.checkins.records import ScheduleWrite, Snapshot
-from bot.core.checkins.wording import KEEP_PLAN, OPEN, PAUSE, PAUSE_FOR, SETUP, STOP, WEEK
+from bot.core.checkins.wording import (
+    DISCREET_SET,
+    KEEP_PLAN,
+    OPEN,
+    PAUSE,
+    PAUSE_FOR,
+    SETUP,
+    STOP,
+    WEEK,
+)
 from bot.core.inputs import Action
 from bot.core.replies import Button, Reply, answered, rows
 from bot.core.state import State
@@ -40,12 +49,16 @@ def _status(content: Content, snap: Snapshot) -> Reply:
         text = c.paused_week.format(when=due, zone=zone)
     else:
         text = c.status_paused_open.format(plan=plan, zone=zone)
+    if snap.cover:
+        buttons.append(Button(c.discreet_off_label, Action(DISCREET_SET, "off")))
+    else:
+        buttons.append(Button(c.discreet_on_label, Action(DISCREET_SET, "on")))
     buttons += [Button(c.stop_label, Action(STOP)), Button(c.keep_label, Action(KEEP_PLAN))]
     return Reply(text=text, buttons=rows(buttons, 2))
 
 
 def _stop(content: Content, state: State, snap: Snapshot) -> Outcome:
-    write = ScheduleWrite(snap.plan, None, active=False, cancel_pending=True)
+    write = ScheduleWrite(snap.plan, None, active=False, cancel_pending=True, cover=snap.cover)
     return _show(content, state, Reply(text=content.checkins.stopped), write=write)
 
 
@@ -70,7 +83,8 @@ def command(content: Content, state: State, name: str, ctx: Context) -> Outcome:
         return _show(content, state, Reply(text=c.not_paused.format(when=due, zone=snap.plan.zone)))
     nxt = schedule.next_due(snap.plan, ctx.now)
     text = c.resumed.format(when=wording.when(content, nxt, snap.plan.zone), zone=snap.plan.zone)
-    return _show(content, state, Reply(text=text), write=ScheduleWrite(snap.plan, nxt))
+    write = ScheduleWrite(snap.plan, nxt, cover=snap.cover)
+    return _show(content, state, Reply(text=text), write=write)
 
 
 def button(content: Content, state: State, action: Action, ctx: Context) -> Outcome | None:
@@ -85,6 +99,13 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
         return _stop(content, state, snap)
     if action.name == PAUSE:
         return _show(content, state, wording.pause_question(content))
+    if action.name == DISCREET_SET and action.arg in ("on", "off"):
+        cover = (snap.cover or c.covers[0].id) if action.arg == "on" else None
+        write = ScheduleWrite(
+            snap.plan, snap.next_due_at, snap.paused_until, snap.active, cover=cover
+        )
+        said = c.discreet_on if cover else c.discreet_off
+        return _show(content, state, Reply(text=said), write=write)
     if action.name != PAUSE_FOR:
         return None
     if action.arg == WEEK:
@@ -97,7 +118,9 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
             state,
             Reply(text=text),
             settle=answered(content, c.ask_pause, c.pause_week_label),
-            write=ScheduleWrite(snap.plan, due, paused_until=until, cancel_pending=True),
+            write=ScheduleWrite(
+                snap.plan, due, paused_until=until, cancel_pending=True, cover=snap.cover
+            ),
         )
     if action.arg == OPEN:
         return _show(
@@ -105,6 +128,6 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
             state,
             Reply(text=c.paused_open),
             settle=answered(content, c.ask_pause, c.pause_open_label),
-            write=ScheduleWrite(snap.plan, None, cancel_pending=True),
+            write=ScheduleWrite(snap.plan, None, cancel_pending=True, cover=snap.cover),
         )
     return None

@@ -14,15 +14,22 @@ from typing import Any
 
 from bot.core.schedule import Plan
 
+CHECKIN, URGE = "checkin", "urge"
+"""The kinds of delivery the sender sends: a check-in, or the one check-back after /urge."""
+
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Her schedule row as the core sees it. `next_due_at` None: nothing will be sent."""
+    """Her schedule row as the core sees it. `next_due_at` None: nothing will be sent.
+
+    `cover`: the neutral line a discreet check-in shows until she opens it (None: not discreet).
+    """
 
     plan: Plan
     next_due_at: datetime | None
     paused_until: datetime | None
     active: bool
+    cover: str | None = None
 
     @property
     def running(self) -> bool:
@@ -42,16 +49,19 @@ class ScheduleWrite:
     paused_until: datetime | None = None
     active: bool = True
     cancel_pending: bool = False
+    cover: str | None = None
 
 
 @dataclass(frozen=True)
 class Delivered:
-    """A check-in she was sent, as far as answering it goes."""
+    """A check-in (or a check-back) she was sent, as far as answering it goes."""
 
     id: int
     mood: int | None = None
-    kept: bool | None = None
+    did: bool | None = None
     encouragement: str = ""
+    question: str | None = None
+    kind: str = CHECKIN
 
 
 @dataclass(frozen=True)
@@ -60,17 +70,27 @@ class Record:
 
     checkin_id: int
     mood: int | None = None
-    kept: bool | None = None
+    did: bool | None = None
     note: str | None = None
 
 
 @dataclass(frozen=True)
 class Answered:
-    """One answered check-in, for /progress."""
+    """One answered check-in (or check-back), for /progress: `did` is her yes to its question."""
 
     due_at: datetime
     mood: int | None
-    kept: bool | None
+    did: bool | None
+    question: str | None = None
+    kind: str = CHECKIN
+
+
+@dataclass(frozen=True)
+class Later:
+    """A one-off delivery to queue in this turn: the check-back after /urge, at `due_at`."""
+
+    kind: str
+    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,8 @@ class Due:
     snapshot: Snapshot | None
     seen: list[str]
     state: dict[str, Any] | None
+    asked: str | None = None
+    """The second question she was asked last time."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,7 @@ class Claimed:
     encouragement: str
     seen: list[str]
     next_due_at: datetime | None
+    question: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,3 +126,5 @@ class Delivery:
     chat_id: int
     encouragement: str
     attempts: int
+    kind: str = CHECKIN
+    cover: str | None = None

@@ -95,11 +95,19 @@ def pick(
     return chosen, [*had, chosen.id]
 
 
+def next_question(content: Content, asked: str | None) -> str:
+    """The question about her after `asked`, in turn: never the same one twice in a row."""
+    ids = [q.id for q in content.checkins.questions]
+    at = ids.index(asked) + 1 if asked in ids else 0
+    return ids[at % len(ids)]
+
+
 def decide(content: Content, due: Due, now: datetime, rng: random.Random) -> Claimed:
-    """For one claimed row: her encouragement, and the next slot counted from now."""
+    """For one claimed row: her encouragement, its question about her, and the next slot
+    counted from now."""
     state = State.from_dict(due.state, content)
     chosen, seen = pick(content, state.profile, due.seen, rng, state.unsafe)
     following = None
     if due.snapshot is not None:
         following = schedule.next_due(due.snapshot.plan, now + MIN_GAP)
-    return Claimed(chosen.id, seen, following)
+    return Claimed(chosen.id, seen, following, next_question(content, due.asked))

@@ -13,7 +13,16 @@ from bot.content import Content, normalize
 from bot.core import asks, schedule
 from bot.core.checkins import wording
 from bot.core.checkins.records import ScheduleWrite
-from bot.core.checkins.wording import CADENCE, CLOCK, DECLINE, SETUP, TIME, WEEKDAY
+from bot.core.checkins.wording import (
+    CADENCE,
+    CLOCK,
+    COVER,
+    DECLINE,
+    DISCREET,
+    SETUP,
+    TIME,
+    WEEKDAY,
+)
 from bot.core.inputs import Action, number
 from bot.core.replies import Reply
 from bot.core.schedule import Plan
@@ -26,6 +35,8 @@ _STAGE_OF = {
     TIME: "time",
     wording.ZONE: "zone",
     CLOCK: "zone",
+    DISCREET: "discreet",
+    COVER: "cover",
 }
 
 
@@ -35,12 +46,34 @@ def begin(content: Content, state: State) -> Outcome:
     return Outcome(replace(state, overlay=setup), (wording.setup_question(content, setup),))
 
 
+def _discreet(
+    content: Content,
+    state: State,
+    setup: Setup,
+    zone: str,
+    lead: str = "",
+    settle: str | None = None,
+) -> Outcome:
+    """After her zone: is she to have discreet check-ins? On the safety path they are,
+    and she only picks the neutral line they show."""
+    c = content.checkins
+    stage = "cover" if state.unsafe else "discreet"
+    moved = replace(setup, stage=stage, zone=zone)
+    said = ((Reply(text=lead),) if lead else ()) + (
+        (Reply(text=c.discreet_default),) if state.unsafe else ()
+    )
+    question = wording.setup_question(content, moved)
+    return Outcome(replace(state, overlay=moved), (*said, question), settle=settle)
+
+
 def _finish(
-    content: Content, state: State, setup: Setup, zone: str, ctx: Context, lead: str = ""
+    content: Content, state: State, setup: Setup, cover: str | None, ctx: Context
 ) -> Outcome:
     assert setup.cadence is not None
     assert setup.hour is not None
     assert setup.minute is not None
+    assert setup.zone is not None
+    zone = setup.zone
     weekday = setup.weekday if setup.cadence == schedule.WEEKLY else None
     anchor = None
     if setup.cadence == schedule.EVERY_OTHER_DAY:
@@ -50,12 +83,11 @@ def _finish(
     plan = Plan(setup.cadence, setup.hour, setup.minute, zone, weekday=weekday, anchor=anchor)
     due = schedule.next_due(plan, ctx.now)
     text = content.checkins.confirmed.format(when=wording.when(content, due, zone), zone=zone)
-    replies = ((Reply(text=lead),) if lead else ()) + (Reply(text=text),)
     done = state.settled()
     return Outcome(
         done,
-        asks.then_prompt(content, done, replies),
-        write=ScheduleWrite(plan, due, cancel_pending=True),
+        asks.then_prompt(content, done, (Reply(text=text),)),
+        write=ScheduleWrite(plan, due, cancel_pending=True, cover=cover),
     )
 
 
@@ -102,12 +134,23 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
     if action.name == CLOCK:
         moved = replace(setup, stage="clock")
         return _next(content, state, moved, said(content, setup.stage, c.zone_from_clock))
+    if action.name == DISCREET:
+        if action.arg == "no":
+            plain = _finish(content, state, setup, None, ctx)
+            return replace(plain, settle=said(content, setup.stage, c.discreet_no))
+        moved = replace(setup, stage="cover")
+        return _next(content, state, moved, said(content, setup.stage, c.discreet_yes))
+    if action.name == COVER:
+        cover = c.cover(action.arg)
+        if cover is None:
+            return None
+        discreet = _finish(content, state, setup, cover.id, ctx)
+        return replace(discreet, settle=said(content, setup.stage, cover.label))
     zone = schedule.parse_zone(action.arg)
     if zone is None:
         return None
     label = next((z.label for z in c.zones if z.id == zone), zone)
-    finished = _finish(content, state, setup, zone, ctx)
-    return replace(finished, settle=said(content, setup.stage, label))
+    return _discreet(content, state, setup, zone, settle=said(content, setup.stage, label))
 
 
 def _again(content: Content, state: State, setup: Setup, text: str) -> Outcome:
@@ -146,7 +189,7 @@ def typed(content: Content, state: State, text: str, ctx: Context) -> Outcome:
         )
         if zone is None:
             return _again(content, state, setup, c.bad_zone)
-        return _finish(content, state, setup, zone, ctx)
+        return _discreet(content, state, setup, zone)
     clock = schedule.parse_clock(text)
     if clock is not None:
         offset = schedule.offset_from_clock(clock[0], clock[1], ctx.now)
@@ -154,6 +197,24 @@ def typed(content: Content, state: State, text: str, ctx: Context) -> Outcome:
         if zone is not None:
             offset_label = schedule.utc_offset_label(ctx.now, zone)
             guessed = c.zone_guessed.format(zone=zone, offset=offset_label)
-            return _finish(content, state, setup, zone, ctx, lead=guessed)
+            return _discreet(content, state, setup, zone, lead=guessed)
+    if setup.stage in ("discreet", "cover"):
+        return _typed_choice(content, state, setup, said, ctx)
     back = replace(setup, stage="zone")
     return _again(content, replace(state, overlay=back), back, c.bad_clock)
+
+
+def _typed_choice(content: Content, state: State, setup: Setup, said: str, ctx: Context) -> Outcome:
+    """Discreet or not, and its neutral line, typed instead of tapped."""
+    c = content.checkins
+    if setup.stage == "discreet":
+        options = [
+            (c.discreet_yes, Action(DISCREET, "yes")),
+            (c.discreet_no, Action(DISCREET, "no")),
+        ]
+    else:
+        options = [(x.label, Action(COVER, x.id)) for x in c.covers]
+    for label, action in options:
+        if said == normalize(label):
+            return button(content, state, action, ctx) or begin(content, state)
+    return _again(content, state, setup, content.messages.nudge_single)

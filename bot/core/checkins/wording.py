@@ -26,11 +26,14 @@ SETUP, DECLINE, CADENCE, WEEKDAY, TIME, ZONE, CLOCK = (
     "ci_zone",
     "ci_clock",
 )
-SETUP_ACTIONS = frozenset({SETUP, DECLINE, CADENCE, WEEKDAY, TIME, ZONE, CLOCK})
+DISCREET, COVER, DISCREET_SET = "ci_discreet", "ci_cover", "ci_discreet_set"
+"""Set-up: discreet or not (`arg` yes/no), its neutral line (`arg` cover id); /checkins' toggle."""
+SETUP_ACTIONS = frozenset({SETUP, DECLINE, CADENCE, WEEKDAY, TIME, ZONE, CLOCK, DISCREET, COVER})
 PAUSE, PAUSE_FOR, STOP, KEEP_PLAN = "ci_pause", "ci_pause_for", "ci_stop", "ci_keep"
-MANAGE_ACTIONS = frozenset({PAUSE, PAUSE_FOR, STOP, KEEP_PLAN})
-MOOD, KEPT, NOTE = "mood", "kept", "note"
-ANSWER_ACTIONS = frozenset({MOOD, KEPT, NOTE})
+MANAGE_ACTIONS = frozenset({PAUSE, PAUSE_FOR, STOP, KEEP_PLAN, DISCREET_SET})
+MOOD, DID, NOTE, OPEN_CHECKIN = "mood", "did", "note", "ci_open"
+"""A check-in's buttons: how she is, her yes or no to its question, a note, open a discreet one."""
+ANSWER_ACTIONS = frozenset({MOOD, DID, NOTE, OPEN_CHECKIN})
 WEEK, OPEN = "week", "open"
 COMMANDS = frozenset({"checkins", "pause", "resume", "stop"})
 
@@ -71,6 +74,15 @@ def setup_question(content: Content, setup: Setup) -> Reply:
         zones = [Button(z.label, Action(ZONE, z.id)) for z in c.zones]
         zones.append(Button(c.zone_from_clock, Action(CLOCK)))
         return Reply(text=c.ask_zone, buttons=rows(zones, 2))
+    if setup.stage == "discreet":
+        choices = [
+            Button(c.discreet_yes, Action(DISCREET, "yes")),
+            Button(c.discreet_no, Action(DISCREET, "no")),
+        ]
+        return Reply(text=c.ask_discreet, buttons=rows(choices, 1))
+    if setup.stage == "cover":
+        covers = [Button(x.label, Action(COVER, x.id)) for x in c.covers]
+        return Reply(text=c.ask_cover, buttons=rows(covers, 1))
     return Reply(text=c.ask_clock)
 
 
@@ -91,6 +103,15 @@ def pause_question(content: Content) -> Reply:
 
 def encouragement_text(content: Content, encouragement: str) -> str:
     return next((e.text for e in content.encouragements if e.id == encouragement), "")
+
+
+def cover_message(content: Content, checkin_id: int, cover: str | None) -> Reply:
+    """A discreet check-in as it first arrives: a neutral line, and "Open"."""
+    c = content.checkins
+    line = c.cover(cover) or c.covers[0]
+    return Reply(
+        text=line.text, buttons=((Button(c.open_label, Action(OPEN_CHECKIN, str(checkin_id))),),)
+    )
 
 
 def checkin_message(content: Content, checkin_id: int, encouragement: str) -> Reply:
