@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | console | webhook | db | content | safety | bench]`.
+"""Command line: `python -m bot [run | console | webhook | db | content | safety]`.
 
 With no command it runs the bot when a token is set, and otherwise explains
 how to get one and offers the terminal console. Every command that talks to
@@ -145,17 +145,6 @@ def main(argv: list[str] | None = None) -> int:
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
     screen.add_argument("task", choices=["eval"])
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
-    bench = sub.add_parser("bench", help="measure what the bot costs (prints one figure a line)")
-    bench.add_argument(
-        "task",
-        nargs="?",
-        default="all",
-        choices=["updates", "checkins", "sendrate", "startup", "all"],
-        help="which benchmark (default: all)",
-    )
-    bench.add_argument(
-        "--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="schedule counts"
-    )
     args = parser.parse_args(argv)
 
     try:
@@ -179,10 +168,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "safety":
         return safety_eval(content, args.data)
-    if args.command == "bench":
-        from bot import bench as benchmarks
-
-        return benchmarks.main(content, args.task, args.sizes)
     if args.command == "db":
         from bot.db.migrate import upgrade
 

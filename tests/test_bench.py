@@ -1,19 +1,27 @@
 """The benchmarks run end to end at a tiny size and print figures a script can read.
 
 Only the shape of the output is checked, never a timing: figures depend on
-the machine. Each benchmark finishes here in a second or two.
+the machine. Each benchmark finishes here in a few seconds. The last tests
+keep the benchmarks out of the product: the bot never imports them, the wheel
+does not ship them, and the bot holds no SQL outside `bot/db/`.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+import tomllib
+from fnmatch import fnmatchcase
+from pathlib import Path
 
 import pytest
 
-from bot.benchmarks import checkins, jobqueue, sendrate, startup, updates
+from bench import checkins, jobqueue, sendrate, startup, updates
+from bench.common import ROOT
 from bot.content import Content
 
 FIGURE = re.compile(r"^(?P<name>[a-z0-9_.]+) (?P<value>-?\d+(?:\.\d+)?) (?P<unit>\S+)$")
+PRODUCT = ROOT / "bot"
 
 
 def figures(lines: list[str]) -> dict[str, float]:
@@ -81,3 +89,57 @@ def test_startup_times_the_bot_to_its_first_poll() -> None:
     found = figures(lines)
     assert found["startup.new_db.ms"] > 0
     assert found["startup.ms"] > 0
+
+
+def test_the_wheel_ships_the_bot_without_benchmarks_or_tests() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    find = config["tool"]["setuptools"]["packages"]["find"]
+    tops = [d for d in ROOT.iterdir() if d.is_dir() and d.name[0] not in "._"]
+    packages = {".".join(p.parent.relative_to(ROOT).parts) for d in tops for p in d.rglob("*.py")}
+
+    # How setuptools filters what it found: a dotted name matches a pattern as fnmatch does.
+    shipped = {
+        name
+        for name in packages
+        if any(fnmatchcase(name, p) for p in find.get("include", ["*"]))
+        and not any(fnmatchcase(name, p) for p in find.get("exclude", []))
+    }
+
+    assert {"bot", "bot.db", "bot.telegram"} <= shipped
+    assert {"bench", "tests", "tests.e2e"} <= packages
+    assert {name.split(".")[0] for name in shipped} == {"bot"}
+
+
+def _python_files() -> list[Path]:
+    return sorted(PRODUCT.rglob("*.py"))
+
+
+def test_nothing_in_the_bot_imports_the_benchmarks_or_the_tests() -> None:
+    found = []
+    for path in _python_files():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found += [f"{path}: {n}" for n in names if n.split(".")[0] in ("bench", "tests")]
+
+    assert found == []
+
+
+SQL = re.compile(r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA)\b")
+
+
+def test_the_bot_holds_no_sql_outside_its_db_package() -> None:
+    found = []
+    for path in _python_files():
+        if PRODUCT / "db" in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and SQL.search(text):
+                found.append(f"{path}: {text[:60]!r}")
+
+    assert found == []

@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -37,12 +36,24 @@ from sqlalchemy.engine import URL
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.benchmarks.common import Out, figure, median, progress, temp_database
-from bot.benchmarks.offline import BOT_USER, TOKEN, InstantRequest
-from bot.content import END, Content, Step
-from bot.dialogue import DONE, Action, Choice
-from bot.flow import question
-from bot.telegram.render import encode, keyboard
+from bench._bot import (
+    DONE,
+    END,
+    Action,
+    Choice,
+    Content,
+    Conversation,
+    Settings,
+    Step,
+    build,
+    encode,
+    keyboard,
+    lift_send_limit,
+    open_store,
+    question,
+)
+from bench.common import Out, figure, median, progress, temp_database
+from bench.offline import BOT_USER, TOKEN, InstantRequest
 
 T = TypeVar("T")
 
@@ -188,15 +199,6 @@ async def _echo_app() -> tuple[Application, InstantRequest, Errors]:
     return app, request, errors
 
 
-def _unthrottled(app: Application) -> None:
-    """Lift the 30-a-second window (Telegram's limit, not this bot's cost); keep its bookkeeping."""
-    from bot.telegram.throttle import SharedLimiter
-
-    limiter = app.bot.rate_limiter
-    assert isinstance(limiter, SharedLimiter)
-    limiter.throttle.per_second = sys.maxsize
-
-
 def measure(
     content: Content,
     out: Out = print,
@@ -213,11 +215,6 @@ def measure(
 async def _measure(
     content: Content, url: URL, out: Out, rounds: int, echo_updates: int, assessments: int
 ) -> int:
-    from bot.config import Settings
-    from bot.conversation import Conversation
-    from bot.db.store import open_store
-    from bot.telegram.app import build
-
     script = Script(content)
     users = itertools.count(10_000)
     echo_app, echo_request, echo_errors = await _echo_app()
@@ -231,7 +228,7 @@ async def _measure(
     app = build(settings, conversation, builder, checkins=False)
     bot_errors = Errors()
     app.add_error_handler(bot_errors)
-    _unthrottled(app)
+    lift_send_limit(app)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)

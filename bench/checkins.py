@@ -19,7 +19,10 @@ whole table as real slots are:
   size against the peak at 10,000 schedules.
 
 `bench checkins` then measures python-telegram-bot's JobQueue with one job
-per user at the smallest size (`bot.benchmarks.jobqueue`), for comparison.
+per user at the smallest size (`bench.jobqueue`), for comparison.
+
+The fill is plain SQL on `sqlite3`, here and not in the bot: the bot never
+needs to write a million schedules at once.
 """
 
 from __future__ import annotations
@@ -32,9 +35,20 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.benchmarks.common import (
+from bench._bot import (
+    Claimed,
+    Content,
+    Dispatcher,
+    Due,
+    State,
+    Throttle,
+    advance_alone,
+    open_store,
+    sqlite_url,
+)
+from bench.common import (
     Out,
     figure,
     median,
@@ -44,10 +58,6 @@ from bot.benchmarks.common import (
     run_child,
     temp_database,
 )
-from bot.content import Content
-
-if TYPE_CHECKING:
-    from bot.db.store import Claimed, Due
 
 CLAIM = 500
 REPEATS = 5
@@ -70,8 +80,6 @@ STAMP = "%Y-%m-%d %H:%M:%S.%f"
 
 def states(content: Content, count: int, rng: random.Random) -> list[str]:
     """`count` stored conversation states of women who finished the assessment, as JSON."""
-    from bot.flow import State
-
     found = []
     for _ in range(count):
         profile: dict[str, tuple[str, ...]] = {}
@@ -162,12 +170,7 @@ def claims(content: Content, database: str, now: str, count: int) -> dict[str, A
 
 
 async def _claims(content: Content, path: Path, now: datetime, count: int) -> dict[str, Any]:
-    from bot.db.store import open_store
-    from bot.db.url import normalize
-    from bot.telegram.dispatcher import Dispatcher
-    from bot.telegram.throttle import Throttle
-
-    store = open_store(normalize(f"sqlite:///{path}"))
+    store = open_store(sqlite_url(path))
     dispatcher = Dispatcher(
         content, store, None, Throttle(), clock=lambda: now, batch=CLAIM, rng=random.Random(1)
     )
@@ -196,11 +199,7 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
                 {"user_id": user, "next_due_at": later, "seen": ["e1", "e2"], "now": now}
                 for user in rng.sample(range(1, count + 1), CLAIM)
             ]
-            # The statement a claim runs to move its schedules on (`Store.claim_due`).
-            async with store._db.transaction() as tx:
-                started = time.perf_counter()
-                await tx.many(store._advance, moved)
-                advance_ms.append((time.perf_counter() - started) * 1000)
+            advance_ms.append(await advance_alone(store, moved) * 1000)
     finally:
         await store.close()
     return {
