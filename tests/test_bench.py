@@ -38,13 +38,18 @@ def figures(lines: list[str]) -> dict[str, float]:
 def test_updates_compares_the_bot_with_a_bare_echo_bot(content: Content) -> None:
     lines: list[str] = []
 
-    updates.measure(content, lines.append, rounds=1, echo_updates=20, assessments=2)
+    updates.measure(content, lines.append, rounds=1, echo_updates=20, assessments=2, counted=1)
 
     found = figures(lines)
     for name in ("update.echo.us", "update.bot.us", "update.bot.per_s", "update.ratio"):
         assert found[name] > 0
     assert found["update.bot.us"] > found["update.bot.core_us"] > 0
+    assert found["update.bot.core_ratio"] > 0
     assert found["update.bot.api_calls"] > 1
+    # Each press is answered, the pressed message redrawn and, mostly, a question sent.
+    assert found["update.bot.api_calls_per_press"] > 2
+    # At least a question for every step and the guidance after them.
+    assert found["update.bot.messages_per_assessment"] > len(content.steps) + 1
 
 
 def test_checkins_claims_advances_and_measures_memory(content: Content) -> None:
