@@ -1,4 +1,4 @@
-"""`python -m bench [updates | checkins | sendrate | startup | all]`: figures, not tests.
+"""`python -m bench [updates | checkins | sendrate | startup | latency | all]`: figures, not tests.
 
 Runs the benchmarks asked for, in this order, and prints one `name value unit`
 line per figure on stdout, so two runs can be diffed or read by a script.
@@ -16,18 +16,24 @@ from collections.abc import Sequence
 
 from bench.common import Out
 
-NAMES = ("updates", "checkins", "sendrate", "startup")
+NAMES = ("updates", "checkins", "sendrate", "startup", "latency")
 SIZES = (100_000, 1_000_000)
+RATES = (10.0, 30.0)
+SECONDS = 30.0
+PAUSE = (1.0, 4.0)
 
 
 def run(
     name: str = "all",
     *,
     sizes: Sequence[int] = SIZES,
+    rates: Sequence[float] = RATES,
+    seconds: float = SECONDS,
+    pause: tuple[float, float] = PAUSE,
     out: Out = print,
 ) -> int:
     """Run benchmark `name` (or all of them); an error ends the run with its message."""
-    from bench import checkins, jobqueue, sendrate, startup, updates
+    from bench import checkins, jobqueue, latency, sendrate, startup, updates
     from bench._bot import ConfigError, ContentError, configure_logs, load_content, load_settings
 
     try:
@@ -49,6 +55,8 @@ def run(
             sendrate.measure(content, out)
         elif each == "startup":
             startup.measure(out)
+        elif each == "latency":
+            latency.measure(content, out, rates=rates, seconds=seconds, pause=pause)
         else:
             raise ValueError(f"no benchmark named {each!r}; choose from {', '.join(NAMES)}")
     return 0
@@ -64,8 +72,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=list(SIZES), help="checkins: schedule counts"
     )
+    parser.add_argument(
+        "--rates", type=float, nargs="+", default=list(RATES), help="latency: her taps a second"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=SECONDS, help="latency: measured seconds per run"
+    )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        nargs=2,
+        default=list(PAUSE),
+        metavar=("LEAST", "MOST"),
+        help="latency: seconds she pauses between an answer and her next tap",
+    )
     args = parser.parse_args(argv)
-    return run(args.name, sizes=args.sizes)
+    if min(args.rates) <= 0 or args.seconds <= 0 or not 0 <= args.pause[0] <= args.pause[1]:
+        parser.error("rates and seconds must be positive, and 0 <= LEAST <= MOST")
+    return run(
+        args.name,
+        sizes=args.sizes,
+        rates=args.rates,
+        seconds=args.seconds,
+        pause=(args.pause[0], args.pause[1]),
+    )
 
 
 if __name__ == "__main__":

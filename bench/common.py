@@ -7,6 +7,7 @@ figure, so a script can read the output and two runs can be diffed.
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import statistics
@@ -37,6 +38,12 @@ def figure(out: Out, name: str, value: float, unit: str, decimals: int = 1) -> N
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The nearest-rank `p`th percentile: a value that was measured, never an interpolation."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def progress(label: str, done: int, total: int) -> None:

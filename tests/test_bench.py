@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 import tomllib
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
 
-from bench import checkins, jobqueue, sendrate, startup, updates
-from bench.common import ROOT
+from bench import checkins, jobqueue, latency, sendrate, startup, updates
+from bench.common import ROOT, checkout_environment
 from bot.content import Content
 
 FIGURE = re.compile(r"^(?P<name>[a-z0-9_.]+) (?P<value>-?\d+(?:\.\d+)?) (?P<unit>\S+)$")
@@ -94,6 +96,52 @@ def test_startup_times_the_bot_to_its_first_poll() -> None:
     found = figures(lines)
     assert found["startup.new_db.ms"] > 0
     assert found["startup.ms"] > 0
+
+
+def test_latency_load_brings_taps_at_the_rate_asked_for(content: Content) -> None:
+    load = latency.plan(content, rate=10, seconds=60, pause=(1.0, 4.0))
+
+    # Her taps as they would come with instant answers: arrival, then a pause before each.
+    moments = []
+    for woman in load.women:
+        moment = woman.arrives
+        moments.append(moment)
+        for pause in woman.pauses:
+            moment += pause
+            moments.append(moment)
+    timed = [m for m in moments if load.warmup <= m < load.warmup + load.seconds]
+
+    assert 8 <= len(timed) / load.seconds <= 12
+    assert latency.plan(content, rate=10, seconds=60, pause=(1.0, 4.0)) == load  # same for both
+    assert all(w.taps[0].text == "/start" and w.taps[-1].expect is None for w in load.women)
+
+
+def test_latency_times_the_bot_and_the_bare_echo_under_the_same_load(content: Content) -> None:
+    arguments = ["--seconds", "3", "--rates", "5", "--pause", "0.05", "0.2"]
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "latency", *arguments],
+        cwd=ROOT,
+        env=checkout_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "", "progress goes to stderr only on a terminal"
+    found = figures(done.stdout.splitlines())
+    for bot in ("echo", "bot"):
+        name = f"latency.5_per_s.{bot}"
+        assert 0 < found[f"{name}.p50_ms"] <= found[f"{name}.p95_ms"] <= found[f"{name}.p99_ms"]
+        assert found[f"{name}.taps"] > 0
+        assert found[f"{name}.unanswered"] == 0
+        assert found[f"{name}.errors"] == 0
+    assert found["latency.5_per_s.p95_ratio"] > 0
+    assert found["latency.5_per_s.echo.api_calls_per_tap"] == 1.0
+    assert found["latency.5_per_s.bot.api_calls_per_tap"] > 1
+    assert found["latency.5_per_s.bot.messages_per_assessment"] > len(content.steps) + 1
 
 
 def test_the_wheel_ships_the_bot_without_benchmarks_or_tests() -> None:
