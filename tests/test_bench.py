@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import checkins, jobqueue, latency, sendrate, startup, updates
+from bench import checkins, e2e_load, jobqueue, latency, sendrate, startup, updates
 from bench.common import ROOT, checkout_environment
 from bot.content import Content
 
@@ -142,6 +142,13 @@ def test_latency_times_the_bot_and_the_bare_echo_under_the_same_load(content: Co
     assert found["latency.5_per_s.echo.api_calls_per_tap"] == 1.0
     assert found["latency.5_per_s.bot.api_calls_per_tap"] > 1
     assert found["latency.5_per_s.bot.messages_per_assessment"] > len(content.steps) + 1
+
+
+def test_the_closed_loop_load_script_still_runs() -> None:
+    found = e2e_load.run(users=2, seconds=1.0)
+
+    assert found["steps"] > 0
+    assert found["errors"] == 0
 
 
 def test_the_wheel_ships_the_bot_without_benchmarks_or_tests() -> None:
