@@ -20,14 +20,14 @@ from pathlib import Path
 
 from bench._bot import load_content
 from bench.common import note, percentile
-from bench.process import Process, environment
+from bench.process import Process, emulator, environment
 from tests.e2e.load import one_assessment
 from tests.emulator import BotAPI
 
 
 def run(users: int, seconds: float) -> dict[str, float]:
     content = load_content()
-    api = BotAPI().start()
+    api = emulator()
     latencies: list[float] = []
     rounds = [0]
     try:

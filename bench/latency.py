@@ -40,7 +40,7 @@ from pathlib import Path
 
 from bench._bot import DONE, END, Action, Choice, Content, encode
 from bench.common import Out, figure, note, percentile
-from bench.process import Process, environment
+from bench.process import Process, emulator, environment
 from bench.walkers import Record, Tap, Woman, walk
 from tests.emulator import BotAPI
 
@@ -133,7 +133,7 @@ def plan(
 
 def run(load: Load, which: str, folder: Path) -> Run:
     """The load against one bot (`echo` or `bot`), each a process against a fresh emulator."""
-    api = BotAPI().start()
+    api = emulator()
     try:
         extra = {"DATABASE_URL": f"sqlite:///{folder / which}.sqlite3"} if which == "bot" else {}
         process = Process(BOTS[which], environment(api, **extra), folder, which).start()

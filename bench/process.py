@@ -23,6 +23,15 @@ PATIENCE = 60.0
 KEPT = ("PATH", "HOME", "LANG", "TMPDIR")
 
 
+def emulator() -> BotAPI:
+    """A started Bot API emulator on 127.0.0.1 that answers at once and limits nothing.
+
+    The benchmarks measure the bot, not Telegram's limits: should the emulator
+    gain a strict mode (flood waits, presses that expire), turn it off here.
+    """
+    return BotAPI().start()
+
+
 def environment(api: BotAPI, **extra: str) -> dict[str, str]:
     """The contract's variables for a process talking to `api`; `extra` adds or overrides."""
     kept = {name: value for name, value in os.environ.items() if name in KEPT}
