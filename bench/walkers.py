@@ -103,31 +103,30 @@ async def _press(api: BotAPI, user: int, on: Sent, data: str) -> None:
     await api._notify()
 
 
-async def tap(api: BotAPI, chat: Chat, tap: Tap, *, echo: bool, patience: float) -> Timed:
-    """Do `tap` in her chat and time it to its answer."""
+async def tap(api: BotAPI, chat: Chat, act: Tap, *, echo: bool, patience: float) -> Timed:
+    """Do `act` in her chat and time it to its answer."""
     user = chat.user
     on: Sent | None = None
-    if tap.label:
-        label = None if echo else tap.label
+    if act.label:
+        label = None if echo else act.label
         try:
             # Like a person, she taps only what is on her screen; this wait is not timed.
             on = await api.until(user, lambda: chat.newest(label), within=patience)
         except AssertionError:  # the emulator's way of saying the wait timed out
             return Timed(user, time.monotonic(), None)
     seen, edits = chat.top(), (on.edits if on is not None else 0)
-    by_edit = tap.edits and not echo
-    expect = None if echo else tap.expect
+    expect = None if echo else act.expect
 
     def answered() -> bool:
-        if by_edit and on is not None and on.edits > edits:
-            return True
+        if act.edits and not echo:
+            return on is not None and on.edits > edits
         return any(expect is None or expect in m.text for m in chat.after(seen))
 
     queued = time.monotonic()
     if on is None:
-        await api.a_send(user, tap.text)
+        await api.a_send(user, act.text)
     else:
-        await _press(api, user, on, tap.data if echo else on.data_of(tap.label))
+        await _press(api, user, on, act.data if echo else on.data_of(act.label))
     try:
         await api.until(user, answered, within=patience)
     except AssertionError:  # the emulator's way of saying the wait timed out
