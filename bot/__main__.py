@@ -20,13 +20,13 @@ from bot.content import Content, ContentError, load_content
 CONSOLE_COMMAND = "python -m bot console"
 
 
-def _conversation(settings: Settings, content: Content):  # type: ignore[no-untyped-def]
-    from bot.conversation import Conversation
+def _service(settings: Settings, content: Content):  # type: ignore[no-untyped-def]
+    from bot.db.database import open_database
     from bot.db.migrate import upgrade
-    from bot.db.store import open_store
+    from bot.service import Service
 
     upgrade(settings.database_url)
-    return Conversation(content, open_store(settings.database_url))
+    return Service(content, open_database(settings.database_url))
 
 
 def run(settings: Settings, content: Content) -> int:
@@ -37,9 +37,9 @@ def run(settings: Settings, content: Content) -> int:
     from bot.telegram.app import build
 
     if not settings.telegram_bot_token:
-        print(content.messages["no_token"].format(console_command=CONSOLE_COMMAND))
+        print(content.messages.no_token.format(console_command=CONSOLE_COMMAND))
         return 2
-    app = build(settings, _conversation(settings, content))
+    app = build(settings, _service(settings, content))
     try:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
@@ -60,7 +60,7 @@ def webhook(settings: Settings, content: Content) -> int:
     from bot.telegram.app import build
 
     if not settings.telegram_bot_token:
-        print(content.messages["no_token"].format(console_command=CONSOLE_COMMAND))
+        print(content.messages.no_token.format(console_command=CONSOLE_COMMAND))
         return 2
     if not settings.webhook_url or not settings.webhook_secret:
         print(
@@ -69,7 +69,7 @@ def webhook(settings: Settings, content: Content) -> int:
             file=sys.stderr,
         )
         return 2
-    app = build(settings, _conversation(settings, content))
+    app = build(settings, _service(settings, content))
     try:
         app.run_webhook(
             listen=settings.webhook_listen,
@@ -91,13 +91,13 @@ def console(settings: Settings, content: Content) -> int:
     """The same conversation in this terminal."""
     from bot.console import run_console
 
-    conversation = _conversation(settings, content)
+    service = _service(settings, content)
 
     async def talk() -> None:
         try:
-            await run_console(conversation)
+            await run_console(service)
         finally:
-            await conversation.store.close()
+            await service.close()
 
     try:
         asyncio.run(talk())
@@ -110,7 +110,7 @@ def default(settings: Settings, content: Content) -> int:
     """No command: run with a token; without one, explain and offer the console."""
     if settings.telegram_bot_token:
         return run(settings, content)
-    print(content.messages["no_token"].format(console_command=CONSOLE_COMMAND))
+    print(content.messages.no_token.format(console_command=CONSOLE_COMMAND))
     if not sys.stdin.isatty():
         return 0
     answer = input("\nOpen the console now? [Y/n] ").strip().lower()

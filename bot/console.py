@@ -11,9 +11,9 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
-from bot import checkins, progress
-from bot.conversation import Conversation
-from bot.dialogue import EXPORT, FORGET, HIDE, Button, Command, Input, Reply, Text
+from bot.core.inputs import Command, Input, Text
+from bot.core.replies import Button, Effect, Reply
+from bot.service import Document, Photo, Service, Show
 
 CLEAR_SCREEN = "\033[2J\033[H"
 
@@ -35,12 +35,21 @@ def render(reply: Reply) -> tuple[str, list[Button]]:
     return "\n".join(lines), buttons
 
 
+def shown(show: Show) -> tuple[str, list[Button]]:
+    """Anything the service asks to show, as terminal text (with numbered choices)."""
+    if isinstance(show, Document):
+        return show.data.decode(), []
+    if isinstance(show, Photo):
+        return show.caption, []
+    return render(show)
+
+
 def parse(line: str, buttons: list[Button]) -> Input | None:
     """A typed line as an input: a choice number, a command, or text (None for nothing)."""
     line = line.strip()
     if not line:
         return None
-    if line.isdigit() and 1 <= int(line) <= len(buttons):
+    if line.isascii() and line.isdecimal() and 1 <= int(line) <= len(buttons):
         return buttons[int(line) - 1].input
     if line.startswith("/"):
         return Command(line[1:].split(maxsplit=1)[0].lower() if len(line) > 1 else "")
@@ -59,30 +68,23 @@ async def _stdin() -> str | None:
 
 
 async def run_console(
-    conversation: Conversation,
+    service: Service,
     read: Read = _stdin,
     write: Write = print,
     user_id: int = CONSOLE_USER_ID,
 ) -> None:
     """Talk until /quit or end of input. Starts as /start would."""
-    messages = conversation.content.messages
-    write(messages["console_intro"])
+    messages = service.content.messages
+    write(messages.console_intro)
     buttons: list[Button] = []
     event: Input | None = Command("start")
     while True:
         if event is not None:
-            outcome = await conversation.handle(user_id, user_id, event)
-            if outcome.effect == EXPORT:
-                write((await conversation.export(user_id)).decode())
-            elif outcome.effect == FORGET:
-                await conversation.store.forget(user_id)
-            elif outcome.effect == HIDE:
+            response = await service.handle(user_id, user_id, event)
+            if response.outcome.effect is Effect.HIDE:
                 write(CLEAR_SCREEN)
-            elif outcome.effect == checkins.PROGRESS:
-                history = await conversation.history(user_id)
-                write(progress.summary(conversation.content, history))
-            shown = (*outcome.replies, outcome.refresh) if outcome.refresh else outcome.replies
-            rendered = [render(reply) for reply in shown]
+            refresh = response.outcome.refresh
+            rendered = [shown(s) for s in (*response.shows, *((refresh,) if refresh else ()))]
             for text, _ in rendered:
                 write("")
                 write(text)
@@ -92,6 +94,6 @@ async def run_console(
                 buttons = offered[-1] if offered else []
         line = await read()
         if line is None or line.strip().lower() in ("/quit", "/exit"):
-            write(messages["console_bye"])
+            write(messages.console_bye)
             return
         event = parse(line, buttons)

@@ -1,9 +1,9 @@
-"""Safety first: the crisis screen over her free text, and the resources it leads to.
+"""Safety first: the crisis screen over her free text.
 
 The screen is a list of explainable rules from `content/safety.yaml`: every
 alarm names the rule that raised it, and `python -m bot safety eval` measures
-the rules on a labelled set. The resources come from `content/resources.yaml`;
-her country's lines first once she has said where she is.
+the rules on a labelled set. The resources it leads to are in
+`bot/core/safety/resources.py`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.content import Content, Country
-from bot.dialogue import Action, Button, Reply
-
-COUNTRY = "country"
-"""The action of a country button; its `arg` is the ISO code, OTHER or SKIP."""
-OTHER, SKIP = "other", "skip"
+from bot.content import Content
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
 _SPACES = re.compile(r"\s+")
@@ -49,48 +44,4 @@ def screen(content: Content, text: str) -> Alarm | None:
         for rule in content.safety.rules:
             if rule.pattern.search(variant):
                 return Alarm(rule.category, rule.id)
-    return None
-
-
-def _country_block(content: Content, country: Country) -> str:
-    lines = [
-        country.name,
-        "• " + content.messages["emergency_line"].format(number=country.emergency),
-        *(f"• {line.name}: {line.contact}" for line in country.lines),
-    ]
-    return "\n".join(lines)
-
-
-def resources(content: Content, country: str | None = None) -> Reply:
-    """The resources: her country's lines when known; every country we list when not yet told;
-    the worldwide directories always."""
-    res = content.resources
-    if country in (OTHER, SKIP):
-        shown: list[Country] = []
-    else:
-        mine = [c for c in res.countries if c.code == country]
-        shown = mine or list(res.countries)
-    directory = "\n".join(f"• {line.name}: {line.contact}" for line in res.directory)
-    blocks = [
-        res.intro,
-        *(_country_block(content, c) for c in shown),
-        f"{content.messages['directory_title']}\n{directory}",
-    ]
-    return Reply(text="\n\n".join(blocks), kind="resources")
-
-
-def country_question(content: Content) -> Reply:
-    """Asked once, and optional: where she is, so her own lines come first."""
-    m = content.messages
-    countries = [Button(c.name, Action(COUNTRY, c.code)) for c in content.resources.countries]
-    rows = [tuple(countries[i : i + 2]) for i in range(0, len(countries), 2)]
-    rows.append((Button(m["country_other"], Action(COUNTRY, OTHER)),))
-    rows.append((Button(m["country_skip"], Action(COUNTRY, SKIP)),))
-    return Reply(text=m["country_question"], buttons=tuple(rows))
-
-
-def known_country(content: Content, code: str) -> str | None:
-    """`code` if it is a country we list or one of the two other answers, else None."""
-    if code in (OTHER, SKIP) or any(c.code == code for c in content.resources.countries):
-        return code
     return None

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.engine import URL
 
 from bot.content import Content, load_content
-from bot.conversation import Conversation
+from bot.db.database import Database, open_database
 from bot.db.migrate import upgrade
-from bot.db.store import Store, open_store
 from bot.db.url import normalize
+from bot.service import Service
 from tests.dbcheck import SERVER, fresh_database
 
 # As `python -m bot` runs: python-telegram-bot reports time periods as timedelta.
@@ -56,12 +56,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-async def store(db_url: URL) -> AsyncIterator[Store]:
-    opened = open_store(db_url)
+async def db(db_url: URL) -> AsyncIterator[Database]:
+    opened = open_database(db_url)
     yield opened
     await opened.close()
 
 
 @pytest.fixture
-def conversation(content: Content, store: Store) -> Conversation:
-    return Conversation(content, store)
+def service(content: Content, db: Database) -> Service:
+    return Service(content, db)

@@ -22,7 +22,11 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import URL
 
+from bot.core.checkins.records import ScheduleWrite
+from bot.core.replies import Effect
+from bot.db.database import Database
 from bot.db.postgres import dsn
+from bot.db.turns import Decision
 from bot.db.url import normalize, sqlite_path
 
 T = TypeVar("T")
@@ -119,3 +123,25 @@ def instant(url: URL, moment: datetime) -> str:
     if sqlite_path(url) is not None:
         return f"'{utc:%Y-%m-%d %H:%M:%S.%f}'"
     return f"'{utc.isoformat()}'::timestamptz"
+
+
+async def plant(
+    db: Database,
+    user_id: int,
+    now: datetime,
+    *,
+    state: dict[str, Any] | None = None,
+    write: ScheduleWrite | None = None,
+) -> None:
+    """Store a state and a schedule for her as a turn of the bot would (no conversation)."""
+    keep = state if state is not None else {"v": 1}
+    await db.turns.turn(
+        user_id, user_id, lambda s, p, c: Decision(keep if s is None else s, None, write), None, now
+    )
+
+
+async def forget(db: Database, user_id: int, now: datetime) -> None:
+    """Delete everything about her as "Yes, delete everything" does."""
+    await db.turns.turn(
+        user_id, user_id, lambda s, p, c: Decision(None, None, effect=Effect.FORGET), None, now
+    )

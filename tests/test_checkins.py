@@ -13,11 +13,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import checkins, flow, guidance
-from bot.checkins import Context, Delivered, Snapshot
 from bot.content import Content
-from bot.dialogue import Action, Button, Command, Input, Reply, Text
-from bot.schedule import DAILY, EVERY_OTHER_DAY, WEEKLY, local
+from bot.core import guidance, router
+from bot.core.checkins import answers, rotation, wording
+from bot.core.checkins.records import Delivered, Snapshot
+from bot.core.inputs import Action, Command, Input, Text
+from bot.core.replies import Button, Reply
+from bot.core.schedule import DAILY, EVERY_OTHER_DAY, WEEKLY, local
+from bot.core.state import Noting, Setup, State
+from bot.core.turn import Context, Outcome
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # a Tuesday
 
@@ -26,19 +30,19 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # a Tuesday
 class Her:
     content: Content
     now: datetime = NOW
-    state: flow.State = field(default_factory=flow.State)
+    state: State = field(default_factory=State)
     schedule: Snapshot | None = None
     answers: dict[int, dict[str, object]] = field(default_factory=dict)
-    last: flow.Outcome | None = None
+    last: Outcome | None = None
 
-    def do(self, event: Input) -> flow.Outcome:
+    def do(self, event: Input) -> Outcome:
         delivered = None
-        wanted = checkins.referenced(event)
+        wanted = answers.referenced(event)
         if wanted is not None and wanted in self.answers:
             a = self.answers[wanted]
             delivered = Delivered(wanted, a.get("mood"), a.get("kept"), "worth_01")  # type: ignore[arg-type]
         ctx = Context(now=self.now, schedule=self.schedule, checkin=delivered)
-        outcome = flow.respond(self.content, self.state, event, ctx)
+        outcome = router.respond(self.content, self.state, event, ctx)
         self.state = outcome.state
         if outcome.write is not None:
             w = outcome.write
@@ -52,13 +56,13 @@ class Her:
         self.last = outcome
         return outcome
 
-    def say(self, text: str) -> flow.Outcome:
+    def say(self, text: str) -> Outcome:
         return self.do(Text(text))
 
-    def command(self, name: str) -> flow.Outcome:
+    def command(self, name: str) -> Outcome:
         return self.do(Command(name))
 
-    def press(self, label: str) -> flow.Outcome:
+    def press(self, label: str) -> Outcome:
         assert self.last is not None
         for reply in reversed(self.last.replies):
             for button in (b for row in reply.buttons for b in row):
@@ -69,12 +73,12 @@ class Her:
     def receive(self, checkin_id: int, encouragement: str = "worth_01") -> Reply:
         """A check-in arrives (as the dispatcher would send it)."""
         self.answers[checkin_id] = {}
-        message = checkins.checkin_message(self.content, checkin_id, encouragement)
-        self.last = flow.Outcome(self.state, (message,))
+        message = wording.checkin_message(self.content, checkin_id, encouragement)
+        self.last = Outcome(self.state, (message,))
         return message
 
 
-def texts(outcome: flow.Outcome) -> list[str]:
+def texts(outcome: Outcome) -> list[str]:
     return [r.text for r in outcome.replies]
 
 
@@ -105,14 +109,14 @@ def test_checkins_walks_her_through_cadence_time_and_zone_and_confirms_locally(
 ) -> None:
     c = content.checkins
     asked = her.command("checkins")
-    assert texts(asked) == [c["ask_cadence"]]
+    assert texts(asked) == [c.ask_cadence]
     assert labels(asked.replies[0]) == [x.label for x in c.cadences]
-    assert texts(her.press(c.cadence(WEEKLY).label))[0] == c["ask_weekday"]  # type: ignore[union-attr]
-    assert texts(her.press("Tuesday"))[0] == c["ask_time"]
-    assert texts(her.say("19:30"))[0] == c["ask_zone"]
+    assert texts(her.press(c.cadence(WEEKLY).label))[0] == c.ask_weekday  # type: ignore[union-attr]
+    assert texts(her.press("Tuesday"))[0] == c.ask_time
+    assert texts(her.say("19:30"))[0] == c.ask_zone
     done = her.say("Europe/Berlin")
 
-    assert texts(done) == [c["confirmed"].format(when="Tuesday 19:30", zone="Europe/Berlin")]
+    assert texts(done) == [c.confirmed.format(when="Tuesday 19:30", zone="Europe/Berlin")]
     assert her.schedule is not None
     assert her.schedule.plan.weekday == 1
     assert her.schedule.next_due_at == datetime(2026, 11, 24, 18, 30, tzinfo=UTC)
@@ -137,11 +141,11 @@ def test_a_time_she_cannot_mean_is_asked_again_kindly(her: Her, content: Content
     her.command("checkins")
     her.press(c.cadence(DAILY).label)  # type: ignore[union-attr]
     again = her.say("whenever")
-    assert texts(again) == [c["bad_time"], c["ask_time"]]
+    assert texts(again) == [c.bad_time, c.ask_time]
     assert her.schedule is None
-    assert texts(her.say("25:00"))[0] == c["bad_time"]
-    assert texts(her.say("7:30 pm"))[0] == c["ask_zone"]
-    assert texts(her.say("Atlantis"))[:2] == [c["bad_zone"], c["ask_zone"]]
+    assert texts(her.say("25:00"))[0] == c.bad_time
+    assert texts(her.say("7:30 pm"))[0] == c.ask_zone
+    assert texts(her.say("Atlantis"))[:2] == [c.bad_zone, c.ask_zone]
     her.say("america/new_york")
     assert her.schedule is not None
     assert her.schedule.plan.zone == "America/New_York"
@@ -153,13 +157,13 @@ def test_her_clock_works_out_her_zone(her: Her, content: Content) -> None:
     her.command("checkins")
     her.press(c.cadence(DAILY).label)  # type: ignore[union-attr]
     her.say("21:00")
-    assert texts(her.press(c["zone_from_clock"])) == [c["ask_clock"]]
-    assert texts(her.say("no idea"))[0] == c["bad_clock"]
-    her.press(c["zone_from_clock"])
+    assert texts(her.press(c.zone_from_clock)) == [c.ask_clock]
+    assert texts(her.say("no idea"))[0] == c.bad_clock
+    her.press(c.zone_from_clock)
     done = her.say("13:04")  # it is 12:00 UTC: she is at UTC+1
     assert her.schedule is not None
     assert her.schedule.plan.zone == "Europe/Berlin"
-    assert texts(done)[0] == c["zone_guessed"].format(zone="Europe/Berlin", offset="UTC+1")
+    assert texts(done)[0] == c.zone_guessed.format(zone="Europe/Berlin", offset="UTC+1")
 
 
 def test_every_other_day_counts_from_the_first_check_in(her: Her, content: Content) -> None:
@@ -183,10 +187,10 @@ def test_cancel_leaves_the_checkins_as_they_were(her: Her, content: Content) -> 
     set_up(her, DAILY, "20:00", "UTC")
     before = her.schedule
     her.command("checkins")
-    her.press(content.checkins["change_label"])
+    her.press(content.checkins.change_label)
     her.press(content.checkins.cadence(WEEKLY).label)  # type: ignore[union-attr]
     out = her.command("cancel")
-    assert texts(out)[0] == content.checkins["setup_cancelled"]
+    assert texts(out)[0] == content.checkins.setup_cancelled
     assert her.schedule == before
     assert her.state.setup is None
 
@@ -198,14 +202,14 @@ def test_the_offer_after_guidance_sets_them_up(her: Her, content: Content) -> No
             her.press(step.none_label)
         else:
             her.press(step.answers[0].label)
-    assert texts(her.last)[-1] == content.checkins["offer"]  # type: ignore[arg-type]
-    assert texts(her.press(content.checkins["offer_yes"])) == [content.checkins["ask_cadence"]]
+    assert texts(her.last)[-1] == content.checkins.offer  # type: ignore[arg-type]
+    assert texts(her.press(content.checkins.offer_yes)) == [content.checkins.ask_cadence]
 
 
 def test_declining_the_offer_changes_nothing(her: Her, content: Content) -> None:
-    her.last = flow.Outcome(her.state, (checkins.offer(content),))
-    out = her.press(content.checkins["offer_no"])
-    assert texts(out) == [content.checkins["offer_declined"]]
+    her.last = Outcome(her.state, (wording.offer(content),))
+    out = her.press(content.checkins.offer_no)
+    assert texts(out) == [content.checkins.offer_declined]
     assert her.schedule is None
 
 
@@ -217,7 +221,7 @@ def test_a_stale_set_up_button_is_not_taken_as_an_answer(her: Her, content: Cont
     out = her.press(content.checkins.cadence(DAILY).label)  # type: ignore[union-attr]
     assert her.state.setup is None
     assert her.schedule is None
-    assert content.checkins["ask_time"] not in texts(out)
+    assert content.checkins.ask_time not in texts(out)
 
 
 # ---- managing them ------------------------------------------------------------------
@@ -227,18 +231,18 @@ def test_checkins_shows_her_plan_in_her_time(her: Her, content: Content) -> None
     set_up(her, WEEKLY, "19:30", "Europe/Berlin", weekday="Friday")
     out = her.command("checkins")
     assert texts(out) == [
-        content.checkins["status"].format(
+        content.checkins.status.format(
             plan="every Friday at 19:30", zone="Europe/Berlin", when="Friday 19:30"
         )
     ]
-    assert content.checkins["pause_label"] in labels(out.replies[0])
+    assert content.checkins.pause_label in labels(out.replies[0])
 
 
 def test_pause_for_a_week_then_resume(her: Her, content: Content) -> None:
     c = content.checkins
     set_up(her, DAILY, "20:00", "UTC")
     her.command("pause")
-    out = her.press(c["pause_week_label"])
+    out = her.press(c.pause_week_label)
     assert her.schedule is not None
     assert her.schedule.paused_until == NOW + timedelta(days=7)
     assert her.schedule.next_due_at == datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
@@ -249,19 +253,19 @@ def test_pause_for_a_week_then_resume(her: Her, content: Content) -> None:
     resumed = her.command("resume")
     assert her.schedule.next_due_at == datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
     assert her.schedule.paused_until is None
-    assert texts(resumed)[0] == c["resumed"].format(when="Tuesday 20:00", zone="UTC")
+    assert texts(resumed)[0] == c.resumed.format(when="Tuesday 20:00", zone="UTC")
 
 
 def test_pause_until_resume_sends_nothing_until_she_resumes(her: Her, content: Content) -> None:
     c = content.checkins
     set_up(her, DAILY, "20:00", "UTC")
     her.command("pause")
-    out = her.press(c["pause_open_label"])
+    out = her.press(c.pause_open_label)
     assert her.schedule is not None
     assert her.schedule.next_due_at is None
     assert her.schedule.active
-    assert texts(out)[0] == c["paused_open"]
-    status = c["status_paused_open"].format(plan="every day at 20:00", zone="UTC")
+    assert texts(out)[0] == c.paused_open
+    status = c.status_paused_open.format(plan="every day at 20:00", zone="UTC")
     assert texts(her.command("checkins"))[0] == status
     her.now = NOW + timedelta(days=3)
     her.command("resume")
@@ -274,18 +278,18 @@ def test_stop_turns_them_off_and_checkins_starts_afresh(her: Her, content: Conte
     assert her.schedule is not None
     assert not her.schedule.active
     assert her.schedule.next_due_at is None
-    assert texts(out) == [content.checkins["stopped"]]
+    assert texts(out) == [content.checkins.stopped]
     assert out.write is not None
     assert out.write.cancel_pending
-    assert texts(her.command("pause")) == [content.checkins["nothing_to_change"]]
-    assert texts(her.command("resume")) == [content.checkins["nothing_to_change"]]
-    assert texts(her.command("checkins")) == [content.checkins["ask_cadence"]]
+    assert texts(her.command("pause")) == [content.checkins.nothing_to_change]
+    assert texts(her.command("resume")) == [content.checkins.nothing_to_change]
+    assert texts(her.command("checkins")) == [content.checkins.ask_cadence]
 
 
 def test_resume_when_running_says_when_the_next_one_is(her: Her, content: Content) -> None:
     set_up(her, DAILY, "20:00", "UTC")
     out = her.command("resume")
-    assert texts(out) == [content.checkins["not_paused"].format(when="Tuesday 20:00", zone="UTC")]
+    assert texts(out) == [content.checkins.not_paused.format(when="Tuesday 20:00", zone="UTC")]
     assert out.write is None
 
 
@@ -293,11 +297,11 @@ def test_resume_when_running_says_when_the_next_one_is(her: Her, content: Conten
 
 
 def test_a_check_in_asks_how_she_is_holding_up_with_five_buttons(content: Content) -> None:
-    message = checkins.checkin_message(content, 41, "worth_01")
+    message = wording.checkin_message(content, 41, "worth_01")
     encouragement = next(e for e in content.encouragements if e.id == "worth_01")
     assert message.text.startswith(encouragement.text)
-    assert message.text.endswith(content.checkins["checkin_mood"])
-    assert labels(message) == [label for _, label in content.checkins.moods]
+    assert message.text.endswith(content.checkins.checkin_mood)
+    assert labels(message) == [m.label for m in content.checkins.moods]
 
 
 def test_a_low_answer_gets_a_tactic_to_lean_on_and_the_sos_hint_never_pressure(
@@ -305,26 +309,26 @@ def test_a_low_answer_gets_a_tactic_to_lean_on_and_the_sos_hint_never_pressure(
 ) -> None:
     c = content.checkins
     her.receive(7)
-    out = her.press(c.moods[0][1])
+    out = her.press(c.moods[0].label)
     first = texts(out)[0]
     assert "/sos" in first
     assert any(t.name in first for t in content.tactics.embrace)
-    assert texts(out)[1] == c["checkin_kept"]
+    assert texts(out)[1] == c.checkin_kept
     assert her.answers[7]["mood"] == 1
     assert out.settle is not None
-    assert c.moods[0][1] in out.settle
+    assert c.moods[0].label in out.settle
 
 
 def test_a_good_answer_then_kept_then_a_note(her: Her, content: Content) -> None:
     c = content.checkins
     her.receive(8)
-    assert texts(her.press(c.moods[4][1]))[0] == c["reply_high"]
-    kept = her.press(c["kept_yes"])
-    assert texts(kept) == [c["reply_kept"]]
+    assert texts(her.press(c.moods[4].label))[0] == c.reply_high
+    kept = her.press(c.kept_yes)
+    assert texts(kept) == [c.reply_kept]
     assert her.answers[8]["kept"] is True
-    assert texts(her.press(c["note_label"])) == [c["ask_note"]]
+    assert texts(her.press(c.note_label)) == [c.ask_note]
     saved = her.say("Walked by the river with Anna.\nFelt lighter.")
-    assert texts(saved) == [c["note_saved"]]
+    assert texts(saved) == [c.note_saved]
     assert her.answers[8]["note"] == "Walked by the river with Anna. Felt lighter."
     assert her.state.noting is None
 
@@ -332,9 +336,9 @@ def test_a_good_answer_then_kept_then_a_note(her: Her, content: Content) -> None
 def test_not_today_is_met_gently_with_something_to_try(her: Her, content: Content) -> None:
     c = content.checkins
     her.receive(9)
-    her.press(c.moods[2][1])
-    out = her.press(c["kept_no"])
-    assert texts(out)[0].startswith(c["reply_not_kept"].split("{")[0].strip())
+    her.press(c.moods[2].label)
+    out = her.press(c.kept_no)
+    assert texts(out)[0].startswith(c.reply_not_kept.split("{")[0].strip())
     assert her.answers[9]["kept"] is False
 
 
@@ -343,9 +347,9 @@ def test_a_note_that_worries_us_shows_resources_first_and_is_still_kept(
 ) -> None:
     c = content.checkins
     her.receive(10)
-    her.press(c.moods[0][1])
-    her.press(c["kept_no"])
-    her.press(c["note_label"])
+    her.press(c.moods[0].label)
+    her.press(c.kept_no)
+    her.press(c.note_label)
     out = her.say("i don't want to be here anymore")
     assert out.replies[0].kind == "resources"
     assert her.answers[10]["note"] == "i don't want to be here anymore"
@@ -356,22 +360,22 @@ def test_answering_a_check_in_mid_assessment_keeps_her_place(her: Her, content: 
     her.command("start")
     her.press("Yes")
     her.receive(11)
-    out = her.press(content.checkins.moods[3][1])
+    out = her.press(content.checkins.moods[3].label)
     assert texts(out)[-1] == content.steps[1].question
 
 
 def test_a_check_in_that_is_gone_says_so(her: Her, content: Content) -> None:
     her.receive(12)
     del her.answers[12]  # /forget, or a forged button
-    out = her.press(content.checkins.moods[3][1])
-    assert texts(out)[0] == content.checkins["checkin_gone"]
+    out = her.press(content.checkins.moods[3].label)
+    assert texts(out)[0] == content.checkins.checkin_gone
     assert out.record is None
 
 
 def test_forged_answers_are_refused(her: Her, content: Content) -> None:
     her.receive(13)
     for arg in ("13:9", "13:x", "13", "x:1", ":"):
-        out = her.do(Action(checkins.MOOD, arg))
+        out = her.do(Action(wording.MOOD, arg))
         assert out.record is None
     assert her.answers[13] == {}
 
@@ -381,15 +385,15 @@ def test_forged_answers_are_refused(her: Her, content: Content) -> None:
 
 def test_rotation_never_repeats_before_the_whole_pool_is_seen(content: Content) -> None:
     profile = {"how_said": ("hurtful",), "firmness": ("dead_set",)}
-    pool = {e.id for e in checkins.pool(content, profile)}
+    pool = {e.id for e in rotation.pool(content, profile)}
     rng = random.Random(5)
     seen: list[str] = []
     sent = []
     for _ in range(len(pool)):
-        chosen, seen = checkins.pick(content, profile, seen, rng)
+        chosen, seen = rotation.pick(content, profile, seen, rng)
         sent.append(chosen.id)
     assert set(sent) == pool  # every one once
-    following, seen = checkins.pick(content, profile, seen, rng)
+    following, seen = rotation.pick(content, profile, seen, rng)
     assert following.id != sent[-1]  # a new round never opens with the last one
     assert seen == [following.id]
 
@@ -398,29 +402,34 @@ def test_the_pool_fits_her_situation(content: Content) -> None:
     volatile = {"how_said": ("hurtful",)}
     cases = guidance.situations(content, volatile)
     assert "volatile" in cases
-    pool = checkins.pool(content, volatile)
+    pool = rotation.pool(content, volatile)
     assert all("any" in e.situations or e.situations & cases for e in pool)
     assert any(e.situations == {"volatile"} for e in pool)
     assert not any(e.situations == {"dead_set"} for e in pool)
 
 
 def test_check_in_state_survives_storage(content: Content) -> None:
-    setup = checkins.Setup("zone", cadence=WEEKLY, weekday=2, hour=7, minute=30)
-    state = replace(flow.State(), setup=setup, noting=5)
-    assert flow.State.from_dict(state.to_dict(), content) == state
-    broken = {**state.to_dict(), "setup": {"stage": "zone"}, "noting": "x"}
-    assert flow.State.from_dict(broken, content).setup is None
-    assert flow.State.from_dict(broken, content).noting is None
+    setup = Setup("zone", cadence=WEEKLY, weekday=2, hour=7, minute=30)
+    for overlay in (setup, Noting(5)):
+        state = replace(State(), overlay=overlay)
+        assert State.from_dict(state.to_dict(), content) == state
+    broken_setup = {**State(overlay=setup).to_dict(), "overlay": {"kind": "setup", "stage": "zone"}}
+    assert State.from_dict(broken_setup, content).setup is None
+    broken_note = {
+        **State(overlay=Noting(5)).to_dict(),
+        "overlay": {"kind": "noting", "checkin_id": "x"},
+    }
+    assert State.from_dict(broken_note, content).overlay is None
 
 
 def test_confirmations_are_in_her_local_time(content: Content) -> None:
     instant = datetime(2026, 7, 1, 17, 30, tzinfo=UTC)
-    assert checkins.when(content, instant, "Europe/Berlin") == "Wednesday 19:30"
+    assert wording.when(content, instant, "Europe/Berlin") == "Wednesday 19:30"
     assert local(instant, "America/Los_Angeles").hour == 10
 
 
 def test_buttons_carry_their_check_in(content: Content) -> None:
-    message = checkins.checkin_message(content, 123456789, "worth_01")
+    message = wording.checkin_message(content, 123456789, "worth_01")
     pressed: Button = message.buttons[0][0]
-    assert checkins.referenced(pressed.input) == 123456789
-    assert checkins.referenced(Text("123")) is None
+    assert answers.referenced(pressed.input) == 123456789
+    assert answers.referenced(Text("123")) is None

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from bot.console import parse, render, run_console
 from bot.content import Content
-from bot.conversation import Conversation
-from bot.dialogue import Choice, Command, Text
+from bot.core.inputs import Choice, Command, Text
+from bot.service import Service
 
 
 def scripted(lines: list[str]) -> Callable[[], object]:
@@ -19,26 +19,26 @@ def scripted(lines: list[str]) -> Callable[[], object]:
     return read
 
 
-async def run(conversation: Conversation, lines: list[str]) -> str:
+async def run(service: Service, lines: list[str]) -> str:
     out: list[str] = []
-    await run_console(conversation, read=scripted(lines), write=out.append)  # type: ignore[arg-type]
+    await run_console(service, read=scripted(lines), write=out.append)  # type: ignore[arg-type]
     return "\n".join(out)
 
 
 async def test_a_whole_conversation_by_numbers_ends_in_guidance(
-    conversation: Conversation, content: Content
+    service: Service, content: Content
 ) -> None:
     # Safety yes, calm, distance, talking, wavering, tick the first tactic, done.
-    shown = await run(conversation, ["1", "3", "1", "1", "1", "1", "7", "/quit"])
+    shown = await run(service, ["1", "3", "1", "1", "1", "1", "7", "/quit"])
 
     drifting = next(s for s in content.guidance.sections if s.case == "drifting")
     assert drifting.title in shown
     assert content.guidance.closing in shown
-    assert shown.rstrip().endswith(content.messages["console_bye"])
+    assert shown.rstrip().endswith(content.messages.console_bye)
 
 
 async def test_choices_are_numbered_and_numbers_pick_them(content: Content) -> None:
-    from bot.flow import question
+    from bot.core.asks import question
 
     text, buttons = render(question(content, content.steps[0]))
 
@@ -49,12 +49,10 @@ async def test_choices_are_numbered_and_numbers_pick_them(content: Content) -> N
     assert parse("   ", buttons) is None
 
 
-async def test_the_console_picks_up_where_she_left_off(
-    conversation: Conversation, content: Content
-) -> None:
-    await run(conversation, ["1", "/quit"])
-    shown = await run(conversation, ["2", "/quit"])
+async def test_the_console_picks_up_where_she_left_off(service: Service, content: Content) -> None:
+    await run(service, ["1", "/quit"])
+    shown = await run(service, ["2", "/quit"])
 
-    assert content.messages["restart_confirm"] in shown
-    assert content.messages["resumed"] in shown
+    assert content.messages.restart_confirm in shown
+    assert content.messages.resumed in shown
     assert content.steps[1].question in shown

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from bot import flow
 from bot.content import CASES, DEFAULT_CONTENT_DIR, Content, ContentError, load_content
-from bot.dialogue import Choice, Command
+from bot.core import router
+from bot.core.inputs import Choice, Command
+from bot.core.state import State
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -143,13 +144,13 @@ def when_unknown_step(data: Any) -> str:
 
 
 def text_key_missing(data: Any) -> str:
-    del data["texts"]["nudge_single"]
-    return "texts.nudge_single"
+    del data["nudge_single"]
+    return "nudge_single"
 
 
 def answered_without_answer(data: Any) -> str:
-    data["texts"]["answered"] = "{question}"
-    return "texts.answered"
+    data["answered"] = "{question}"
+    return "answered"
 
 
 def too_few_encouragements(data: Any) -> str:
@@ -252,8 +253,8 @@ def test_a_placeholder_the_bot_cannot_fill_never_reaches_her(
     tmp_path: Path, key: str, extra: str
 ) -> None:
     def add_placeholder(data: Any) -> str:
-        data["texts"][key] += extra
-        return f"texts.{key}"
+        data[key] += extra
+        return key
 
     directory, path = broken(tmp_path, "messages.yaml", add_placeholder)
 
@@ -266,6 +267,6 @@ def test_a_placeholder_the_bot_cannot_fill_never_reaches_her(
         assert refused.startswith(f"messages.yaml: {path}:"), refused
         return
     # Loaded anyway: then answering the first question must still work.
-    asked = flow.respond(edited, flow.State(), Command("start")).state
+    asked = router.respond(edited, State(), Command("start")).state
     for answer in edited.steps[0].answers:
-        assert flow.respond(edited, asked, Choice(edited.steps[0].id, answer.id)).replies
+        assert router.respond(edited, asked, Choice(edited.steps[0].id, answer.id)).replies

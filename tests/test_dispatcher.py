@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy.engine import URL
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.checkins import ScheduleWrite
 from bot.content import Content
-from bot.db.store import Store
-from bot.schedule import DAILY, Plan
+from bot.core.checkins.records import ScheduleWrite
+from bot.core.schedule import DAILY, Plan
+from bot.db.database import Database
 from bot.telegram.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.telegram.throttle import Throttle
-from tests.dbcheck import rows
+from tests.dbcheck import forget, plant, rows
 
 T0 = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
 
@@ -92,15 +92,14 @@ def bot() -> FakeBot:
     return FakeBot()
 
 
-def dispatcher(content: Content, store: Store, bot: FakeBot, clock: Clock) -> Dispatcher:
-    return Dispatcher(content, store, bot, FastThrottle(), clock=clock, rng=random.Random(1))
+def dispatcher(content: Content, db: Database, bot: FakeBot, clock: Clock) -> Dispatcher:
+    return Dispatcher(content, db.queue, bot, FastThrottle(), clock=clock, rng=random.Random(1))
 
 
-async def plan_for(store: Store, user_id: int, due: datetime, hour: int = 19) -> None:
+async def plan_for(db: Database, user_id: int, due: datetime, hour: int = 19) -> None:
     """Her daily plan at `hour`:00 UTC, next due at `due`, stored as the bot stores it."""
     plan = Plan(DAILY, hour, 0, "UTC")
-    write = ScheduleWrite(plan, due)
-    await store.turn(user_id, user_id, lambda s, p, c: ({"v": 1}, write, None, None), now=due)
+    await plant(db, user_id, due, write=ScheduleWrite(plan, due))
 
 
 def next_due(db_url: URL, user_id: int) -> str | None:
@@ -115,24 +114,24 @@ def statuses(db_url: URL) -> list[str]:
 
 
 async def test_a_due_check_in_is_sent_once_and_the_schedule_moves_on(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
-    d = dispatcher(content, store, bot, clock)
+    await plan_for(db, 1, T0)
+    d = dispatcher(content, db, bot, clock)
     assert await d.tick() == 1
     assert await d.tick() == 0
 
     assert [s.chat_id for s in bot.sent] == [1]
-    assert content.checkins["checkin_mood"] in bot.sent[0].text
+    assert content.checkins.checkin_mood in bot.sent[0].text
     assert next_due(db_url, 1).startswith("2026-11-25 19:00")  # type: ignore[union-attr]
     assert statuses(db_url) == ["sent"]
 
 
 async def test_nothing_is_sent_before_it_is_due(
-    content: Content, store: Store, bot: FakeBot, clock: Clock
+    content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
-    await plan_for(store, 1, T0 + timedelta(minutes=1))
-    d = dispatcher(content, store, bot, clock)
+    await plan_for(db, 1, T0 + timedelta(minutes=1))
+    d = dispatcher(content, db, bot, clock)
     await d.tick()
     assert bot.sent == []
     clock.now += timedelta(minutes=1)
@@ -141,17 +140,17 @@ async def test_nothing_is_sent_before_it_is_due(
 
 
 async def test_a_crash_between_send_and_commit_never_sends_it_twice(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
+    await plan_for(db, 1, T0)
     bot.crash_after_accepting = True
     with pytest.raises(Crash):
-        await dispatcher(content, store, bot, clock).tick()
+        await dispatcher(content, db, bot, clock).tick()
     assert len(bot.sent) == 1
 
     # The process starts again.
     bot.crash_after_accepting = False
-    again = dispatcher(content, store, bot, clock)
+    again = dispatcher(content, db, bot, clock)
     assert await again.store.recover() == 1
     await again.tick()
     clock.now += timedelta(hours=1)
@@ -163,13 +162,13 @@ async def test_a_crash_between_send_and_commit_never_sends_it_twice(
 
 
 async def test_a_crash_after_claiming_loses_nothing(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
-    await dispatcher(content, store, bot, clock).claim()  # then the process dies
+    await plan_for(db, 1, T0)
+    await dispatcher(content, db, bot, clock).claim()  # then the process dies
     assert bot.sent == []
 
-    again = dispatcher(content, store, bot, clock)
+    again = dispatcher(content, db, bot, clock)
     await again.store.recover()
     await again.tick()
     assert len(bot.sent) == 1
@@ -177,11 +176,11 @@ async def test_a_crash_after_claiming_loses_nothing(
 
 
 async def test_after_downtime_one_catch_up_not_one_per_missed_slot(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
+    await plan_for(db, 1, T0)
     clock.now = T0 + timedelta(days=3, hours=23, minutes=59)  # back at 18:59, days later
-    d = dispatcher(content, store, bot, clock)
+    d = dispatcher(content, db, bot, clock)
     await d.tick()
     await d.tick()
     assert len(bot.sent) == 1
@@ -193,11 +192,11 @@ async def test_after_downtime_one_catch_up_not_one_per_missed_slot(
 
 
 async def test_claims_take_batches_and_memory_holds_one_batch(
-    content: Content, store: Store, bot: FakeBot, clock: Clock
+    content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
     for user in range(1, 8):
-        await plan_for(store, user, T0)
-    d = Dispatcher(content, store, bot, FastThrottle(), clock=clock, batch=3)
+        await plan_for(db, user, T0)
+    d = Dispatcher(content, db.queue, bot, FastThrottle(), clock=clock, batch=3)
     assert await d.claim() == 3
     assert await d.claim() == 3
     assert await d.claim() == 1
@@ -206,10 +205,10 @@ async def test_claims_take_batches_and_memory_holds_one_batch(
 
 
 async def test_check_ins_rotate_without_repeats(
-    content: Content, store: Store, bot: FakeBot, clock: Clock
+    content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
-    await plan_for(store, 1, T0)
-    d = dispatcher(content, store, bot, clock)
+    await plan_for(db, 1, T0)
+    d = dispatcher(content, db, bot, clock)
     for _ in range(10):
         await d.tick()
         clock.now += timedelta(days=1)
@@ -222,11 +221,11 @@ async def test_check_ins_rotate_without_repeats(
 
 
 async def test_retry_after_waits_as_long_as_telegram_asks_then_sends(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
+    await plan_for(db, 1, T0)
     bot.failures = [RetryAfter(timedelta(seconds=12))]
-    d = dispatcher(content, store, bot, clock)
+    d = dispatcher(content, db, bot, clock)
     await d.tick()
     assert bot.sent == []
     assert statuses(db_url) == ["pending"]
@@ -242,11 +241,11 @@ async def test_retry_after_waits_as_long_as_telegram_asks_then_sends(
 
 
 async def test_forbidden_switches_her_schedule_off(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
+    await plan_for(db, 1, T0)
     bot.failures = [Forbidden("Forbidden: bot was blocked by the user")]
-    d = dispatcher(content, store, bot, clock)
+    d = dispatcher(content, db, bot, clock)
     await d.tick()
     assert rows(db_url, "SELECT active, next_due_at FROM schedules") == [(0, None)]
     clock.now += timedelta(days=2)
@@ -258,15 +257,15 @@ async def test_forbidden_switches_her_schedule_off(
 @pytest.mark.parametrize("error", [TimedOut, lambda: NetworkError("connection reset")])
 async def test_timeouts_retry_later_without_losing_the_slot(
     content: Content,
-    store: Store,
+    db: Database,
     bot: FakeBot,
     clock: Clock,
     db_url: URL,
     error: Callable[[], BaseException],
 ) -> None:
-    await plan_for(store, 1, T0)
+    await plan_for(db, 1, T0)
     bot.failures = [error, error]
-    d = dispatcher(content, store, bot, clock)
+    d = dispatcher(content, db, bot, clock)
     await d.tick()
     clock.now += timedelta(seconds=30)
     await d.tick()
@@ -278,11 +277,11 @@ async def test_timeouts_retry_later_without_losing_the_slot(
 
 
 async def test_a_check_in_that_keeps_failing_is_given_up_after_a_few_tries(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
+    await plan_for(db, 1, T0)
     bot.failures = [TimedOut() for _ in range(MAX_ATTEMPTS)]
-    d = dispatcher(content, store, bot, clock)
+    d = dispatcher(content, db, bot, clock)
     for _ in range(MAX_ATTEMPTS + 2):
         await d.tick()
         clock.now += timedelta(minutes=10)
@@ -292,15 +291,15 @@ async def test_a_check_in_that_keeps_failing_is_given_up_after_a_few_tries(
 
 async def test_bad_request_is_logged_without_text_and_the_slot_moves_on(
     content: Content,
-    store: Store,
+    db: Database,
     bot: FakeBot,
     clock: Clock,
     db_url: URL,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await plan_for(store, 1, T0)
+    await plan_for(db, 1, T0)
     bot.failures = [BadRequest("Bad Request: chat not found")]
-    d = dispatcher(content, store, bot, clock)
+    d = dispatcher(content, db, bot, clock)
     await d.tick()
     assert statuses(db_url) == ["failed"]
     assert next_due(db_url, 1).startswith("2026-11-25 19:00")  # type: ignore[union-attr]
@@ -312,26 +311,26 @@ async def test_bad_request_is_logged_without_text_and_the_slot_moves_on(
 
 
 async def test_stopping_after_a_claim_cancels_what_was_queued(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
-    d = dispatcher(content, store, bot, clock)
+    await plan_for(db, 1, T0)
+    d = dispatcher(content, db, bot, clock)
     await d.claim()
     plan = Plan(DAILY, 19, 0, "UTC")
     stop = ScheduleWrite(plan, None, active=False, cancel_pending=True)
-    await store.turn(1, 1, lambda s, p, c: (s, stop, None, None), now=clock.now)
+    await plant(db, 1, clock.now, write=stop)
     await d.drain()
     assert bot.sent == []
     assert statuses(db_url) == ["cancelled"]
 
 
 async def test_forget_removes_schedules_and_check_ins(
-    content: Content, store: Store, bot: FakeBot, clock: Clock, db_url: URL
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
-    await plan_for(store, 1, T0)
-    await plan_for(store, 2, T0)
-    await dispatcher(content, store, bot, clock).tick()
-    await store.forget(1)
+    await plan_for(db, 1, T0)
+    await plan_for(db, 2, T0)
+    await dispatcher(content, db, bot, clock).tick()
+    await forget(db, 1, clock.now)
     assert rows(db_url, "SELECT user_id FROM schedules") == [(2,)]
     assert rows(db_url, "SELECT user_id FROM checkins") == [(2,)]
 
@@ -340,10 +339,10 @@ async def test_forget_removes_schedules_and_check_ins(
 
 
 async def test_the_loop_runs_rounds_and_stops_when_asked(
-    content: Content, store: Store, bot: FakeBot, clock: Clock
+    content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
-    await plan_for(store, 1, T0)
-    d = Dispatcher(content, store, bot, Throttle(), clock=clock, poll_seconds=0.05)
+    await plan_for(db, 1, T0)
+    d = Dispatcher(content, db.queue, bot, Throttle(), clock=clock, poll_seconds=0.05)
     d.start()
     for _ in range(100):
         if bot.sent:
@@ -354,12 +353,12 @@ async def test_the_loop_runs_rounds_and_stops_when_asked(
 
 
 async def test_memory_is_flat_in_the_number_of_schedules(
-    content: Content, store: Store, bot: FakeBot, clock: Clock
+    content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
     """The dispatcher keeps no per-user state: what it holds is one batch."""
-    d = Dispatcher(content, store, bot, FastThrottle(), clock=clock, batch=5)
+    d = Dispatcher(content, db.queue, bot, FastThrottle(), clock=clock, batch=5)
     for user in range(1, 21):
-        await plan_for(store, user, T0)
+        await plan_for(db, user, T0)
     await d.tick()
     assert not [v for v in vars(d).values() if isinstance(v, dict | list | set)]
 
@@ -384,11 +383,11 @@ async def test_a_check_in_waits_a_second_after_anything_sent_to_her_chat() -> No
 
 
 async def test_a_chat_just_written_to_does_not_hold_up_the_others(
-    content: Content, store: Store, bot: FakeBot, clock: Clock
+    content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
     for user in (1, 2, 3):
-        await plan_for(store, user, T0)
-    d = dispatcher(content, store, bot, clock)
+        await plan_for(db, user, T0)
+    d = dispatcher(content, db, bot, clock)
     await d.throttle.acquire(1)  # she was just sent a reply
     await d.tick()
     assert [s.chat_id for s in bot.sent] == [2, 3, 1]

@@ -1,4 +1,4 @@
-"""The conversation as she lives it, through `flow.respond` as a plain function.
+"""The conversation as she lives it, through `router.respond` as a plain function.
 
 Every expected text comes from the content, so a coach editing the YAML does
 not break these tests; only the ids of steps and answers are named here.
@@ -12,22 +12,23 @@ from typing import Any
 
 import pytest
 
-from bot import flow
 from bot.content import Content, Step
-from bot.dialogue import (
+from bot.core import router
+from bot.core.inputs import (
     CONTINUE,
     DONE,
     KEEP,
     NONE,
     RESTART,
     Action,
-    Button,
     Choice,
     Command,
     Input,
-    Reply,
     Text,
 )
+from bot.core.replies import Button, Reply
+from bot.core.state import Confirm, State
+from bot.core.turn import Outcome
 
 # One answer per step; tactics are ticked, then Done.
 FULL_RUN: dict[str, tuple[str, ...]] = {
@@ -43,7 +44,7 @@ FULL_RUN: dict[str, tuple[str, ...]] = {
 # ---- helpers -------------------------------------------------------------------------------
 
 
-def shown(outcome: flow.Outcome) -> tuple[Reply, ...]:
+def shown(outcome: Outcome) -> tuple[Reply, ...]:
     """What is on her screen after this outcome: new messages, then a redrawn keyboard."""
     return (*outcome.replies, *((outcome.refresh,) if outcome.refresh else ()))
 
@@ -56,7 +57,7 @@ def labels(reply: Reply) -> list[str]:
     return [button.label for button in buttons(reply)]
 
 
-def texts(outcome: flow.Outcome) -> list[str]:
+def texts(outcome: Outcome) -> list[str]:
     return [reply.text for reply in shown(outcome)]
 
 
@@ -72,19 +73,19 @@ def label(content: Content, step_id: str, answer_id: str) -> str:
     return answer.label
 
 
-def send(content: Content, outcome: flow.Outcome, event: Input) -> flow.Outcome:
-    return flow.respond(content, outcome.state, event)
+def send(content: Content, outcome: Outcome, event: Input) -> Outcome:
+    return router.respond(content, outcome.state, event)
 
 
-def command(content: Content, outcome: flow.Outcome, name: str) -> flow.Outcome:
+def command(content: Content, outcome: Outcome, name: str) -> Outcome:
     return send(content, outcome, Command(name))
 
 
-def say(content: Content, outcome: flow.Outcome, text: str) -> flow.Outcome:
+def say(content: Content, outcome: Outcome, text: str) -> Outcome:
     return send(content, outcome, Text(text))
 
 
-def press(content: Content, outcome: flow.Outcome, wanted: str) -> flow.Outcome:
+def press(content: Content, outcome: Outcome, wanted: str) -> Outcome:
     """Tap the button labelled `wanted` among what the last outcome showed."""
     found = [b for reply in shown(outcome) for b in buttons(reply) if b.label == wanted]
     offered = [lbl for reply in shown(outcome) for lbl in labels(reply)]
@@ -92,13 +93,11 @@ def press(content: Content, outcome: flow.Outcome, wanted: str) -> flow.Outcome:
     return send(content, outcome, found[0].input)
 
 
-def begin(content: Content, state: flow.State | None = None) -> flow.Outcome:
-    return flow.respond(content, state or flow.State(), Command("start"))
+def begin(content: Content, state: State | None = None) -> Outcome:
+    return router.respond(content, state or State(), Command("start"))
 
 
-def answer_step(
-    content: Content, outcome: flow.Outcome, step_id: str, ids: Sequence[str]
-) -> flow.Outcome:
+def answer_step(content: Content, outcome: Outcome, step_id: str, ids: Sequence[str]) -> Outcome:
     """Answer one step by pressing labels; go on past the safety pause if it comes."""
     step = step_of(content, step_id)
     if step.multi:
@@ -106,12 +105,12 @@ def answer_step(
             outcome = press(content, outcome, label(content, step_id, answer_id))
         return press(content, outcome, step.done_label if ids else step.none_label)
     outcome = press(content, outcome, label(content, step_id, ids[0]))
-    if any(content.messages["resources_continue"] in labels(r) for r in outcome.replies):
-        outcome = press(content, outcome, content.messages["resources_continue"])
+    if any(content.messages.resources_continue in labels(r) for r in outcome.replies):
+        outcome = press(content, outcome, content.messages.resources_continue)
     return outcome
 
 
-def walk(content: Content, answers: Mapping[str, Sequence[str]]) -> flow.Outcome:
+def walk(content: Content, answers: Mapping[str, Sequence[str]]) -> Outcome:
     """From /start, answer the given steps in the order they come."""
     outcome = begin(content)
     for step_id, ids in answers.items():
@@ -119,13 +118,13 @@ def walk(content: Content, answers: Mapping[str, Sequence[str]]) -> flow.Outcome
     return outcome
 
 
-def asked(outcome: flow.Outcome) -> str | None:
+def asked(outcome: Outcome) -> str | None:
     """The question text of the last question she was shown, if any."""
     questions = [r.text for r in shown(outcome) if r.kind == "question"]
     return questions[-1] if questions else None
 
 
-def partway(content: Content, upto: str) -> flow.Outcome:
+def partway(content: Content, upto: str) -> Outcome:
     """Answered every step before `upto` as in FULL_RUN; now asked `upto`."""
     before: dict[str, tuple[str, ...]] = {}
     for step in content.steps:
@@ -137,7 +136,7 @@ def partway(content: Content, upto: str) -> flow.Outcome:
     return outcome
 
 
-def finished(content: Content) -> flow.Outcome:
+def finished(content: Content) -> Outcome:
     outcome = walk(content, FULL_RUN)
     assert outcome.state.profile is not None
     return outcome
@@ -154,8 +153,8 @@ def test_start_welcomes_a_newcomer_says_what_this_is_then_asks_whether_she_is_sa
     outcome = begin(content)
 
     welcome, about, first = outcome.replies
-    assert welcome.text == content.messages["welcome"]
-    assert about.text == content.messages["about"]
+    assert welcome.text == content.messages.welcome
+    assert about.text == content.messages.about
     assert first.text == safety.question
     assert labels(first) == [label(content, "safety", a) for a in ("yes", "no", "unsure")]
     assert [b.input for b in buttons(first)] == [
@@ -171,7 +170,7 @@ def test_start_again_after_finishing_goes_straight_to_the_first_question(
     again = command(content, done, "start")
 
     assert texts(again) == [content.steps[0].question]
-    assert content.messages["welcome"] not in texts(again)
+    assert content.messages.welcome not in texts(again)
     assert again.state.profile == done.state.profile
 
 
@@ -185,9 +184,7 @@ def test_yes_on_safety_asks_the_next_question_and_keeps_her_answer_in_the_chat(
 
     assert texts(outcome) == [how_said.question]
     assert labels(outcome.replies[0]) == [a.label for a in how_said.answers]
-    assert outcome.settle == content.messages["answered"].format(
-        question=safety.question, answer=yes
-    )
+    assert outcome.settle == content.messages.answered.format(question=safety.question, answer=yes)
     assert outcome.state.answers == {"safety": ("yes",)}
 
 
@@ -198,22 +195,22 @@ def test_yes_on_safety_asks_the_next_question_and_keeps_her_answer_in_the_chat(
 def test_not_feeling_safe_shows_resources_before_the_next_question(
     content: Content, answer_id: str
 ) -> None:
-    go_on = content.messages["resources_continue"]
+    go_on = content.messages.resources_continue
 
     held = press(content, begin(content), label(content, "safety", answer_id))
 
     assert held.replies[0].kind == "resources"
     assert asked(held) is None
-    assert held.replies[-1].text == content.messages["resources_paused"]
+    assert held.replies[-1].text == content.messages.resources_paused
     assert labels(held.replies[-1]) == [go_on]
-    assert held.settle == content.messages["answered"].format(
+    assert held.settle == content.messages.answered.format(
         question=content.steps[0].question, answer=label(content, "safety", answer_id)
     )
 
     going = press(content, held, go_on)
 
     assert texts(going) == [content.steps[1].question]
-    assert going.settle == content.messages["resources_paused"]
+    assert going.settle == content.messages.resources_paused
     assert going.state.answers == {"safety": (answer_id,)}
 
 
@@ -225,8 +222,8 @@ def test_resources_list_her_emergency_number_and_the_worldwide_directory(
     resources = held.replies[0].text
     assert resources.startswith(content.resources.intro)
     for country in content.resources.countries:
-        assert content.messages["emergency_line"].format(number=country.emergency) in resources
-    assert content.messages["directory_title"] in resources
+        assert content.messages.emergency_line.format(number=country.emergency) in resources
+    assert content.messages.directory_title in resources
     for line in content.resources.directory:
         assert line.contact in resources
 
@@ -239,7 +236,7 @@ def test_typing_while_the_resources_are_shown_shows_them_again_not_the_next_ques
         "hello?",
         "",
         label(content, "how_said", "fight"),
-        content.messages["resources_continue"],
+        content.messages.resources_continue,
     ]
 
     for typed in typed_words:
@@ -247,7 +244,7 @@ def test_typing_while_the_resources_are_shown_shows_them_again_not_the_next_ques
 
         assert again.replies[0].kind == "resources", typed
         assert asked(again) is None, typed
-        assert labels(again.replies[-1]) == [content.messages["resources_continue"]], typed
+        assert labels(again.replies[-1]) == [content.messages.resources_continue], typed
         assert again.state == held.state, typed
 
 
@@ -262,7 +259,7 @@ def test_free_text_at_a_button_question_gets_a_nudge_and_the_same_question(
 
     nudged = say(content, at_cause, typed)
 
-    assert texts(nudged) == [content.messages["nudge_single"], step_of(content, "cause").question]
+    assert texts(nudged) == [content.messages.nudge_single, step_of(content, "cause").question]
     assert nudged.state == at_cause.state
     assert nudged.settle is None
 
@@ -300,7 +297,7 @@ def test_every_label_and_synonym_typed_counts_as_its_own_answer(content: Content
 
 
 def test_pressing_a_tactic_ticks_it_and_pressing_it_again_unticks_it(content: Content) -> None:
-    mark = content.messages["selected_mark"]
+    mark = content.messages.selected_mark
     tactics = step_of(content, "tactics")
     begging = label(content, "tactics", "begging")
     at_tactics = partway(content, "tactics")
@@ -349,11 +346,11 @@ def test_done_after_ticking_finishes_with_guidance_that_puts_her_picks_first(
     assert done.state.profile["tactics"] == ("begging", "checking")
     assert done.replies[0].text == content.guidance.opening
     assert done.replies[-2].text == content.guidance.closing
-    assert done.replies[-1].text == content.checkins["offer"]
+    assert done.replies[-1].text == content.checkins.offer
     assert {r.kind for r in done.replies[:-1]} == {"guidance"}
     warnings = next(r for r in done.replies if r.title == content.guidance.avoid_title)
     assert warnings.text.startswith(content.guidance.avoid_picked_note)
-    assert done.settle == content.messages["answered"].format(
+    assert done.settle == content.messages.answered.format(
         question=tactics.question,
         answer=", ".join(label(content, "tactics", a) for a in ("begging", "checking")),
     )
@@ -369,8 +366,8 @@ def test_none_of_these_finishes_with_no_tactics_recorded(content: Content) -> No
     assert done.replies[0].text == content.guidance.opening
     warnings = next(r for r in done.replies if r.title == content.guidance.avoid_title)
     assert content.guidance.avoid_picked_note not in warnings.text
-    assert done.settle == content.messages["answered"].format(
-        question=tactics.question, answer=content.messages["none_selected"]
+    assert done.settle == content.messages.answered.format(
+        question=tactics.question, answer=content.messages.none_selected
     )
 
 
@@ -390,12 +387,12 @@ def test_typing_at_the_tactics_question_gets_the_multi_nudge(content: Content, t
 
     nudged = say(content, at_tactics, typed)
 
-    assert texts(nudged) == [content.messages["nudge_multi"], step_of(content, "tactics").question]
+    assert texts(nudged) == [content.messages.nudge_multi, step_of(content, "tactics").question]
     assert nudged.state == at_tactics.state
 
 
 def test_typing_a_tactic_ticks_it_and_shows_the_question_afresh(content: Content) -> None:
-    mark = content.messages["selected_mark"]
+    mark = content.messages.selected_mark
     chasing = label(content, "tactics", "chasing")
 
     typed = say(content, partway(content, "tactics"), chasing.lower())
@@ -440,11 +437,11 @@ def assert_in_order(text: str, parts: Sequence[str]) -> None:
         at = found + len(part)
 
 
-def help_is_shown(content: Content, outcome: flow.Outcome) -> None:
+def help_is_shown(content: Content, outcome: Outcome) -> None:
     m, g, t = content.messages, content.guidance, content.tactics
     first, avoid, embrace = outcome.replies[:3]
-    assert first.title == m["help_title"]
-    assert first.text.startswith(m["help_commands_title"])
+    assert first.title == m.help_title
+    assert first.text.startswith(m.help_commands_title)
     for name, description in m.commands.items():
         assert f"/{name}" in first.text
         assert description in first.text
@@ -469,7 +466,7 @@ def test_help_shows_the_lists_and_commands_then_her_question_again(
 
 
 def test_help_keeps_her_ticks_on_the_tactics_question(content: Content) -> None:
-    mark = content.messages["selected_mark"]
+    mark = content.messages.selected_mark
     begging = label(content, "tactics", "begging")
     ticked = press(content, partway(content, "tactics"), begging)
 
@@ -486,17 +483,17 @@ def test_help_during_the_safety_pause_keeps_the_pause(content: Content) -> None:
 
     help_is_shown(content, helped)
     assert helped.replies[3].kind == "resources"
-    assert labels(helped.replies[-1]) == [content.messages["resources_continue"]]
+    assert labels(helped.replies[-1]) == [content.messages.resources_continue]
     assert asked(helped) is None
     assert helped.state == held.state
 
 
 def test_help_before_starting_shows_the_lists_and_no_question(content: Content) -> None:
-    helped = flow.respond(content, flow.State(), Command("help"))
+    helped = router.respond(content, State(), Command("help"))
 
     help_is_shown(content, helped)
     assert len(helped.replies) == 3
-    assert helped.state == flow.State()
+    assert helped.state == State()
 
 
 # ---- /start mid-way ------------------------------------------------------------------------
@@ -509,8 +506,8 @@ def test_start_partway_asks_before_throwing_her_answers_away(content: Content) -
     asking = command(content, at_contact, "start")
 
     [confirm] = asking.replies
-    assert confirm.text == m["restart_confirm"]
-    assert labels(confirm) == [m["restart_yes"], m["restart_no"]]
+    assert confirm.text == m.restart_confirm
+    assert labels(confirm) == [m.restart_yes, m.restart_no]
     assert asked(asking) is None
     assert asking.state.answers == at_contact.state.answers
 
@@ -520,11 +517,11 @@ def test_keep_going_returns_to_the_same_question_with_her_answers(content: Conte
     at_contact = partway(content, "contact")
     asking = command(content, at_contact, "start")
 
-    kept = press(content, asking, m["restart_no"])
+    kept = press(content, asking, m.restart_no)
 
-    assert texts(kept) == [m["resumed"], step_of(content, "contact").question]
+    assert texts(kept) == [m.resumed, step_of(content, "contact").question]
     assert kept.state == at_contact.state
-    assert kept.settle == m["resumed"]
+    assert kept.settle == m.resumed
 
 
 def test_start_over_goes_back_to_the_first_question_without_her_answers(
@@ -533,12 +530,12 @@ def test_start_over_goes_back_to_the_first_question_without_her_answers(
     m = content.messages
     asking = command(content, partway(content, "firmness"), "start")
 
-    over = press(content, asking, m["restart_yes"])
+    over = press(content, asking, m.restart_yes)
 
     assert texts(over) == [content.steps[0].question]
     assert over.state.step == content.steps[0].id
     assert over.state.answers == {}
-    assert over.settle == m["restart_confirm"]
+    assert over.settle == m.restart_confirm
 
 
 def test_start_over_on_a_second_run_keeps_her_finished_profile(content: Content) -> None:
@@ -546,7 +543,7 @@ def test_start_over_on_a_second_run_keeps_her_finished_profile(content: Content)
     second = answer_step(content, command(content, done, "start"), "safety", ("yes",))
     asking = command(content, second, "start")
 
-    over = press(content, asking, content.messages["restart_yes"])
+    over = press(content, asking, content.messages.restart_yes)
 
     assert over.state.answers == {}
     assert over.state.profile == done.state.profile
@@ -557,7 +554,7 @@ def test_start_partway_through_the_ticks_also_asks_first(content: Content) -> No
 
     asking = command(content, ticked, "start")
 
-    assert texts(asking) == [content.messages["restart_confirm"]]
+    assert texts(asking) == [content.messages.restart_confirm]
 
 
 def test_start_twice_while_asked_to_confirm_asks_again(content: Content) -> None:
@@ -565,7 +562,7 @@ def test_start_twice_while_asked_to_confirm_asks_again(content: Content) -> None
 
     again = command(content, asking, "start")
 
-    assert texts(again) == [content.messages["restart_confirm"]]
+    assert texts(again) == [content.messages.restart_confirm]
     assert again.state == asking.state
 
 
@@ -574,7 +571,7 @@ def test_typing_while_asked_to_confirm_asks_again(content: Content) -> None:
 
     again = say(content, asking, label(content, "cause", "stress"))
 
-    assert texts(again) == [content.messages["restart_confirm"]]
+    assert texts(again) == [content.messages.restart_confirm]
     assert again.state == asking.state
 
 
@@ -596,21 +593,21 @@ def test_cancel_partway_stops_and_later_text_gets_the_idle_reply(content: Conten
 
     stopped = command(content, at_cause, "cancel")
 
-    assert texts(stopped) == [m["cancelled"]]
+    assert texts(stopped) == [m.cancelled]
     assert stopped.state.step is None
     assert stopped.state.answers == {}
 
     later = say(content, stopped, label(content, "cause", "stress"))
 
-    assert texts(later) == [m["idle"]]
+    assert texts(later) == [m.idle]
     assert later.state == stopped.state
 
 
 def test_cancel_with_nothing_in_progress_says_so(content: Content) -> None:
-    outcome = flow.respond(content, flow.State(), Command("cancel"))
+    outcome = router.respond(content, State(), Command("cancel"))
 
-    assert texts(outcome) == [content.messages["nothing_to_cancel"]]
-    assert outcome.state == flow.State()
+    assert texts(outcome) == [content.messages.nothing_to_cancel]
+    assert outcome.state == State()
 
 
 def test_cancel_after_finishing_says_nothing_is_in_progress(content: Content) -> None:
@@ -618,7 +615,7 @@ def test_cancel_after_finishing_says_nothing_is_in_progress(content: Content) ->
 
     outcome = command(content, done, "cancel")
 
-    assert texts(outcome) == [content.messages["nothing_to_cancel"]]
+    assert texts(outcome) == [content.messages.nothing_to_cancel]
     assert outcome.state == done.state
 
 
@@ -629,9 +626,9 @@ def test_cancel_of_a_second_run_keeps_her_finished_profile(content: Content) -> 
 
     stopped = command(content, second, "cancel")
 
-    assert texts(stopped) == [m["cancelled"]]
+    assert texts(stopped) == [m.cancelled]
     assert stopped.state.profile == done.state.profile
-    assert texts(say(content, stopped, "hello")) == [m["after_guidance"]]
+    assert texts(say(content, stopped, "hello")) == [m.after_guidance]
 
 
 def test_text_after_the_guidance_gets_the_after_guidance_reply(content: Content) -> None:
@@ -639,7 +636,7 @@ def test_text_after_the_guidance_gets_the_after_guidance_reply(content: Content)
 
     later = say(content, done, "thank you")
 
-    assert texts(later) == [content.messages["after_guidance"]]
+    assert texts(later) == [content.messages.after_guidance]
     assert later.state == done.state
 
 
@@ -655,11 +652,11 @@ def test_an_old_button_of_an_answered_question_keeps_her_answer_and_shows_where_
     stale = send(content, at_cause, Choice("safety", "no"))
 
     assert texts(stale) == [
-        content.messages["already_answered"],
+        content.messages.already_answered,
         step_of(content, "cause").question,
     ]
     assert stale.state == at_cause.state
-    assert stale.settle == content.messages["answered"].format(
+    assert stale.settle == content.messages.answered.format(
         question=safety.question, answer=label(content, "safety", "yes")
     )
 
@@ -671,7 +668,7 @@ def test_an_old_button_after_the_guidance_gets_the_after_guidance_reply(
 
     stale = send(content, done, Choice("safety", "no"))
 
-    assert texts(stale) == [content.messages["after_guidance"]]
+    assert texts(stale) == [content.messages.after_guidance]
     assert stale.state == done.state
 
 
@@ -697,7 +694,7 @@ def test_a_forged_or_out_of_place_button_is_refused_and_her_place_kept(
 
     refused = send(content, at_cause, forged)
 
-    assert texts(refused) == [content.messages["stale_button"], step_of(content, "cause").question]
+    assert texts(refused) == [content.messages.stale_button, step_of(content, "cause").question]
     assert refused.state == at_cause.state
 
 
@@ -706,7 +703,7 @@ def test_done_of_the_tactics_question_from_another_run_is_refused(content: Conte
 
     refused = send(content, at_tactics, Action(DONE, "how_said"))
 
-    assert texts(refused)[0] == content.messages["stale_button"]
+    assert texts(refused)[0] == content.messages.stale_button
     assert refused.state == at_tactics.state
 
 
@@ -719,7 +716,7 @@ def test_an_old_button_from_an_earlier_run_does_not_skip_the_safety_pause(
     [old_button] = [b for b in buttons(first_run.replies[-1]) if b.label == fight]
     # She starts over, and this time she does not feel safe.
     asking = command(content, first_run, "start")
-    over = press(content, asking, content.messages["restart_yes"])
+    over = press(content, asking, content.messages.restart_yes)
     held = press(content, over, label(content, "safety", "no"))
     assert held.replies[0].kind == "resources"
 
@@ -727,7 +724,7 @@ def test_an_old_button_from_an_earlier_run_does_not_skip_the_safety_pause(
     tapped = send(content, held, old_button.input)
 
     assert asked(tapped) is None
-    assert labels(tapped.replies[-1]) == [content.messages["resources_continue"]]
+    assert labels(tapped.replies[-1]) == [content.messages.resources_continue]
     assert tapped.state == held.state
 
 
@@ -741,7 +738,7 @@ def test_an_unknown_command_says_so_and_repeats_her_question(content: Content, n
     outcome = command(content, at_contact, name)
 
     assert texts(outcome) == [
-        content.messages["unknown_command"],
+        content.messages.unknown_command,
         step_of(content, "contact").question,
     ]
     assert outcome.state == at_contact.state
@@ -750,15 +747,15 @@ def test_an_unknown_command_says_so_and_repeats_her_question(content: Content, n
 # ---- the stored state ----------------------------------------------------------------------
 
 
-def stored(content: Content, state: flow.State) -> flow.State:
-    return flow.State.from_dict(json.loads(json.dumps(state.to_dict())), content)
+def stored(content: Content, state: State) -> State:
+    return State.from_dict(json.loads(json.dumps(state.to_dict())), content)
 
 
 def test_her_state_survives_storage_after_every_tap_of_a_full_walk(content: Content) -> None:
     tactics = step_of(content, "tactics")
     taps = [
         label(content, "safety", "unsure"),
-        content.messages["resources_continue"],
+        content.messages.resources_continue,
         *(label(content, s, FULL_RUN[s][0]) for s in ("how_said", "cause", "contact")),
         label(content, "firmness", FULL_RUN["firmness"][0]),
         *(label(content, "tactics", a) for a in FULL_RUN["tactics"]),
@@ -780,10 +777,10 @@ def test_a_stored_state_continues_exactly_where_she_was(content: Content) -> Non
     ticked = press(content, partway(content, "tactics"), label(content, "tactics", "arguing"))
     asking = command(content, ticked, "start")
 
-    kept = flow.respond(content, stored(content, asking.state), Action(KEEP))
+    kept = router.respond(content, stored(content, asking.state), Action(KEEP))
 
     assert kept.state == ticked.state
-    assert content.messages["selected_mark"] + label(content, "tactics", "arguing") in labels(
+    assert content.messages.selected_mark + label(content, "tactics", "arguing") in labels(
         kept.replies[-1]
     )
 
@@ -807,26 +804,26 @@ def test_a_stored_state_continues_exactly_where_she_was(content: Content) -> Non
 def test_a_damaged_stored_state_still_gives_a_usable_conversation(
     content: Content, garbage: Any
 ) -> None:
-    state = flow.State.from_dict(garbage, content)
+    state = State.from_dict(garbage, content)
 
-    started = flow.respond(content, state, Command("start"))
-    answered = flow.respond(content, state, Text(label(content, "safety", "yes")))
+    started = router.respond(content, state, Command("start"))
+    answered = router.respond(content, state, Text(label(content, "safety", "yes")))
 
     assert shown(started)
     assert shown(answered)
-    assert isinstance(state.paused, bool)
-    assert isinstance(state.confirming, bool)
+    assert isinstance(state.held, bool)
+    assert state.overlay is None or state.mode is not None
     assert state.step is None or content.step(state.step) is not None
     assert set(state.answers) <= {s.id for s in content.steps}
     assert stored(content, state) == state
 
 
 def test_a_renamed_step_sends_her_back_to_the_start_of_the_questions(content: Content) -> None:
-    state = flow.State.from_dict(
+    state = State.from_dict(
         {"step": "renamed_step", "answers": {"safety": ["yes"]}, "welcomed": True}, content
     )
 
-    outcome = flow.respond(content, state, Command("start"))
+    outcome = router.respond(content, state, Command("start"))
 
     assert texts(outcome) == [content.steps[0].question]
 
@@ -843,9 +840,9 @@ def test_a_renamed_step_sends_her_back_to_the_start_of_the_questions(content: Co
 def test_a_stored_state_with_wrong_typed_fields_never_breaks_her_conversation(
     content: Content, garbage: dict[str, Any]
 ) -> None:
-    state = flow.State.from_dict(garbage, content)
+    state = State.from_dict(garbage, content)
 
-    assert shown(flow.respond(content, state, Command("start")))
+    assert shown(router.respond(content, state, Command("start")))
 
 
 # ---- robustness ----------------------------------------------------------------------------
@@ -868,25 +865,25 @@ def every_input(content: Content) -> Iterable[Input]:
             yield from (Text(step.done_label), Text(step.none_label))
 
 
-def every_state(content: Content) -> Iterator[tuple[str, flow.State]]:
+def every_state(content: Content) -> Iterator[tuple[str, State]]:
     done = finished(content).state
-    yield "new", flow.State()
+    yield "new", State()
     yield "finished", done
     answers: dict[str, tuple[str, ...]] = {}
     for step in content.steps:
         some = tuple(a.id for a in step.answers[:2]) if step.multi else ()
-        for paused, confirming in ((False, False), (True, False), (False, True), (True, True)):
+        for held, confirming in ((False, False), (True, False), (False, True), (True, True)):
             for profile in (None, done.profile):
                 yield (
-                    f"{step.id}-p{paused:d}c{confirming:d}-{'again' if profile else 'first'}",
-                    flow.State(
+                    f"{step.id}-p{held:d}c{confirming:d}-{'again' if profile else 'first'}",
+                    State(
                         step=step.id,
                         answers=dict(answers),
                         selected=some,
                         profile=profile,
                         welcomed=True,
-                        paused=paused,
-                        confirming=confirming,
+                        held=held,
+                        overlay=Confirm("restart") if confirming else None,
                     ),
                 )
         answers[step.id] = FULL_RUN[step.id]
@@ -897,7 +894,7 @@ def test_every_input_in_every_state_gets_an_answer_and_never_an_error(content: C
     checked = 0
     for where, state in every_state(content):
         for event in inputs:
-            outcome = flow.respond(content, state, event)
+            outcome = router.respond(content, state, event)
 
             said = shown(outcome)
             assert said or outcome.settle, f"silence for {event!r} at {where}"
@@ -913,8 +910,8 @@ def test_keep_going_after_start_during_the_safety_pause_returns_to_the_pause(
     held = press(content, begin(content), label(content, "safety", "no"))
     asking = command(content, held, "start")
 
-    kept = press(content, asking, content.messages["restart_no"])
+    kept = press(content, asking, content.messages.restart_no)
 
     assert asked(kept) is None
-    assert labels(kept.replies[-1]) == [content.messages["resources_continue"]]
+    assert labels(kept.replies[-1]) == [content.messages.resources_continue]
     assert kept.state == held.state

@@ -10,9 +10,9 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from bot import guidance
 from bot.content import Content, Section
-from bot.dialogue import Reply
+from bot.core import guidance
+from bot.core.replies import Reply
 from bot.telegram.render import LIMIT
 
 Profile = dict[str, tuple[str, ...]]

@@ -20,10 +20,13 @@ import asyncpg
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, make_url
 
+from bot.core.checkins.records import Claimed, Due
+from bot.core.replies import Effect
+from bot.db.database import Database, open_database
 from bot.db.migrate import alembic_config, upgrade
 from bot.db.models import Base
 from bot.db.postgres import PostgresDatabase, dsn
-from bot.db.store import Claimed, Due, Store, open_store
+from bot.db.turns import Decision
 from tests.dbcheck import fresh_database, needs_postgres, rows
 
 T0 = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
@@ -31,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_claims_skip_rows_other_dispatchers_hold_and_turns_lock_her_row() -> None:
-    store = Store(PostgresDatabase(make_url("postgresql+asyncpg://bot@localhost/bot")))
-    assert store._due.sql.endswith("FOR UPDATE OF schedules SKIP LOCKED")
-    assert store._load_for_turn.sql.endswith("FOR NO KEY UPDATE")
+    db = Database(PostgresDatabase(make_url("postgresql+asyncpg://bot@localhost/bot")))
+    assert db.queue._due.sql.endswith("FOR UPDATE OF schedules SKIP LOCKED")
+    assert db.turns._load_for_turn.sql.endswith("FOR NO KEY UPDATE")
 
 
 async def _due_everywhere(url: URL, people: int) -> None:
@@ -64,7 +67,7 @@ async def test_dispatchers_claiming_together_queue_every_check_in_exactly_once(
 ) -> None:
     people, workers, batch = 2000, 4, 50
     await _due_everywhere(db_url, people)
-    stores = [open_store(db_url) for _ in range(workers)]
+    stores = [open_database(db_url) for _ in range(workers)]
     decided: list[list[int]] = [[] for _ in range(workers)]
 
     async def dispatcher(n: int) -> int:
@@ -73,7 +76,7 @@ async def test_dispatchers_claiming_together_queue_every_check_in_exactly_once(
             return Claimed("steady", ["steady"], due.due_at + timedelta(days=1))
 
         claimed = 0
-        while taken := await stores[n].claim_due(T0, batch, decide):
+        while taken := await stores[n].queue.claim_due(T0, batch, decide):
             claimed += taken
             await asyncio.sleep(0)  # let the others in between batches, as separate processes would
         return claimed
@@ -99,16 +102,18 @@ async def test_dispatchers_claiming_together_queue_every_check_in_exactly_once(
 
 @needs_postgres
 async def test_her_turns_through_two_workers_at_once_lose_no_answer(db_url: URL) -> None:
-    first, second = open_store(db_url), open_store(db_url)
-    await first.turn(1, 1, lambda s, p, c: ({"answers": 0}, None, None, None))
+    first, second = open_database(db_url), open_database(db_url)
+    await first.turns.turn(1, 1, lambda s, p, c: Decision({"answers": 0}, None), None, T0)
 
-    def one_more(state: dict[str, Any] | None, *_: Any) -> tuple[dict[str, Any], None, None, None]:
+    def one_more(state: dict[str, Any] | None, *_: Any) -> Decision[None]:
         assert state is not None
-        return {"answers": state["answers"] + 1}, None, None, None
+        return Decision({"answers": state["answers"] + 1}, None)
 
     try:
-        await asyncio.gather(*(s.turn(1, 1, one_more) for _ in range(10) for s in (first, second)))
-        assert await first.state_of(1) == {"answers": 20}
+        await asyncio.gather(
+            *(s.turns.turn(1, 1, one_more, None, T0) for _ in range(10) for s in (first, second))
+        )
+        assert await first.turns.state_of(1) == {"answers": 20}
     finally:
         await first.close()
         await second.close()
@@ -116,15 +121,18 @@ async def test_her_turns_through_two_workers_at_once_lose_no_answer(db_url: URL)
 
 @needs_postgres
 async def test_what_she_stored_comes_back_as_python_values(db_url: URL) -> None:
-    store = open_store(db_url)
+    db = open_database(db_url)
     state = {"answers": {"safety": ["yes"]}, "note": "Ça va, ünïcode ✓", "n": 1.5, "none": None}
     try:
-        await store.turn(7, 70, lambda s, p, c: (state, None, None, None), now=T0)
-        exported = await store.export(7)
+        await db.turns.turn(7, 70, lambda s, p, c: Decision(state, None), None, T0)
+        done = await db.turns.turn(
+            7, 70, lambda s, p, c: Decision(s, None, effect=Effect.EXPORT), None, T0
+        )
     finally:
-        await store.close()
+        await db.close()
 
-    [user] = exported["users"]
+    assert done.export is not None
+    [user] = done.export["users"]
     assert user["state"] == state
     assert user["chat_id"] == 70
     assert user["created_at"] == T0

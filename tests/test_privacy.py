@@ -56,7 +56,7 @@ async def test_mydata_sends_everything_stored_about_her_as_json(
     await her.send("/mydata")
 
     document = her.last()
-    assert document.text == content.messages["mydata_caption"]
+    assert document.text == content.messages.mydata_caption
     assert document.document is not None
     data = json.loads(document.document)
     [user] = data["tables"]["users"]
@@ -70,10 +70,10 @@ async def test_forget_asks_first_and_no_keeps_everything(
 ) -> None:
     await her.send("/start")
     await her.send("/forget")
-    await her.press(content.messages["forget_no"])
+    await her.press(content.messages.forget_no)
 
     assert rows_about(db_url, her.user_id)["users"] == 1
-    assert content.messages["forget_kept"] in her.texts()
+    assert content.messages.forget_kept in her.texts()
 
 
 async def test_forget_deletes_every_row_about_her_and_clears_the_chat(
@@ -82,11 +82,11 @@ async def test_forget_deletes_every_row_about_her_and_clears_the_chat(
     await her.send("/start")
     await answer_all(her, content, **PROFILE, tactics="begging")
     await her.send("/forget")
-    await her.press(content.messages["forget_yes"])
+    await her.press(content.messages.forget_yes)
 
     assert set(rows_about(db_url, her.user_id).values()) == {0}
     left = her.visible(include_hers=True)
-    assert [m.plain for m in left] == [content.messages["forgotten"]]
+    assert [m.plain for m in left] == [content.messages.forgotten]
 
 
 async def test_reading_after_forget_writes_nothing_about_her_again(
@@ -94,7 +94,7 @@ async def test_reading_after_forget_writes_nothing_about_her_again(
 ) -> None:
     await her.send("/start")
     await her.send("/forget")
-    await her.press(content.messages["forget_yes"])
+    await her.press(content.messages.forget_yes)
     for command in ("/sos", "/about", "/help", "/mydata"):
         await her.send(command)
 
@@ -108,7 +108,7 @@ async def test_forget_leaves_other_people_alone(
     await other.send("/start")
     await her.send("/start")
     await her.send("/forget")
-    await her.press(content.messages["forget_yes"])
+    await her.press(content.messages.forget_yes)
 
     assert rows_about(db_url, other.user_id)["users"] == 1
     assert other.visible()
@@ -121,7 +121,7 @@ async def test_the_hide_button_clears_the_guidance_from_the_chat(
     await answer_all(her, content, **PROFILE)
     assert any(content.guidance.opening in t for t in her.texts())
 
-    await her.press(content.messages["hide_label"])
+    await her.press(content.messages.hide_label)
 
     assert her.visible(include_hers=True) == []
     await her.send("/start")  # she can carry on afterwards

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import flow, guidance
 from bot.content import Content
-from bot.dialogue import CONTINUE, DONE, KEEP, NONE, RESTART, Action, Button, Choice, Reply
+from bot.core import asks, commands, guidance
+from bot.core.inputs import CONTINUE, DONE, KEEP, NONE, RESTART, Action, Choice
+from bot.core.replies import Button, Reply
+from bot.core.state import Confirm, State
 from bot.telegram.render import LIMIT, decode, encode, keyboard, split, to_html
 
 CALLBACK_LIMIT = 64
@@ -40,10 +42,10 @@ def every_button(content: Content) -> Iterator[Button]:
     """Every button the flow shows for this content: questions (ticked or not) and holds."""
     for step in content.steps:
         for selected in ((), tuple(a.id for a in step.answers)):
-            for row in flow.question(content, step, selected).buttons:
+            for row in asks.question(content, step, selected).buttons:
                 yield from row
-        for hold in ({"paused": True}, {"confirming": True}):
-            for reply in flow.prompt(content, flow.State(step=step.id, **hold)):
+        for hold in ({"held": True}, {"overlay": Confirm("restart")}):
+            for reply in asks.prompt(content, State(step=step.id, **hold)):  # type: ignore[arg-type]
                 for row in reply.buttons:
                     yield from row
 
@@ -93,7 +95,7 @@ def test_a_single_huge_word_is_cut_hard_and_nothing_is_lost() -> None:
 
 
 def test_a_short_text_is_sent_as_it_is(content: Content) -> None:
-    welcome = content.messages["welcome"]
+    welcome = content.messages.welcome
 
     assert split(welcome) == [welcome]
 
@@ -120,10 +122,10 @@ def test_what_anyone_typed_cannot_break_the_formatting() -> None:
 
 
 def test_a_reply_without_a_title_has_no_bold(content: Content) -> None:
-    [part] = to_html(Reply(text=content.messages["idle"]))
+    [part] = to_html(Reply(text=content.messages.idle))
 
     assert "<b>" not in part
-    assert visible(part) == content.messages["idle"]
+    assert visible(part) == content.messages.idle
 
 
 def test_a_title_is_bold_and_only_on_the_first_message(content: Content) -> None:
@@ -151,11 +153,11 @@ def test_escaping_never_pushes_a_message_over_the_limit(filler: str) -> None:
 
 
 def test_every_reply_she_can_get_fits_in_telegram_messages(content: Content) -> None:
-    replies: list[Reply] = [*flow.help_replies(content)]
-    for hold in ({"paused": True}, {"confirming": True}):
-        replies += flow.prompt(content, flow.State(step=content.steps[1].id, **hold))
+    replies: list[Reply] = [*commands.help_replies(content)]
+    for hold in ({"held": True}, {"overlay": Confirm("restart")}):
+        replies += asks.prompt(content, State(step=content.steps[1].id, **hold))  # type: ignore[arg-type]
     for step in content.steps:
-        replies.append(flow.question(content, step))
+        replies.append(asks.question(content, step))
     everything = {s.id: tuple(a.id for a in s.answers) for s in content.steps}
     replies += guidance.compose(content, everything)
 
@@ -200,7 +202,7 @@ def test_every_button_of_the_real_content_fits_in_callback_data(content: Content
 
 
 def test_a_keyboard_carries_every_button_row_by_row(content: Content) -> None:
-    question = flow.question(content, content.steps[-1])
+    question = asks.question(content, content.steps[-1])
 
     markup = keyboard(question)
 
@@ -216,7 +218,7 @@ def test_a_keyboard_carries_every_button_row_by_row(content: Content) -> None:
 
 
 def test_a_reply_without_buttons_has_no_keyboard(content: Content) -> None:
-    assert keyboard(Reply(text=content.messages["idle"])) is None
+    assert keyboard(Reply(text=content.messages.idle)) is None
 
 
 @pytest.mark.parametrize(

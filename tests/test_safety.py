@@ -8,14 +8,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import flow, safety, safety_eval
+from bot import safety, safety_eval
 from bot.content import DEFAULT_CONTENT_DIR, Content, ContentError, load_content
-from bot.dialogue import CONTINUE, Action, Choice, Command, Reply, Text
+from bot.core import router
+from bot.core.inputs import CONTINUE, Action, Choice, Command, Text
+from bot.core.replies import Reply
+from bot.core.safety import resources
+from bot.core.state import State
+from bot.core.turn import Outcome
 
 DATA = Path(__file__).parent / "data"
 
 
-def texts(outcome: flow.Outcome) -> list[str]:
+def texts(outcome: Outcome) -> list[str]:
     return [r.text for r in outcome.replies]
 
 
@@ -23,13 +28,13 @@ def labels(reply: Reply) -> list[str]:
     return [b.label for row in reply.buttons for b in row]
 
 
-def at_step(content: Content, step: str) -> flow.State:
+def at_step(content: Content, step: str) -> State:
     """Partway through the questions, answering the first answer of each step before `step`."""
-    state = flow.respond(content, flow.State(), Command("start")).state
+    state = router.respond(content, State(), Command("start")).state
     for s in content.steps:
         if s.id == step:
             return state
-        state = flow.respond(content, state, Choice(s.id, s.answers[0].id)).state
+        state = router.respond(content, state, Choice(s.id, s.answers[0].id)).state
     raise AssertionError(step)
 
 
@@ -94,30 +99,30 @@ def test_crisis_mid_assessment_shows_resources_first_and_pauses_the_questions(
 ) -> None:
     state = at_step(content, "cause")
 
-    outcome = flow.respond(content, state, Text("he grabbed my throat last night"))
+    outcome = router.respond(content, state, Text("he grabbed my throat last night"))
 
-    assert outcome.replies[0].text == content.messages["crisis_intro"]
+    assert outcome.replies[0].text == content.messages.crisis_intro
     assert outcome.replies[1].kind == "resources"
     assert content.step("cause").question not in texts(outcome)  # type: ignore[union-attr]
-    assert outcome.state.paused
+    assert outcome.state.held
     assert outcome.state.answers == state.answers  # nothing she said is lost
 
-    going = flow.respond(content, outcome.state, Action(CONTINUE))
+    going = router.respond(content, outcome.state, Action(CONTINUE))
     assert going.replies[-1].text == content.step("cause").question  # type: ignore[union-attr]
 
 
 def test_crisis_outside_the_questions_still_gets_resources(content: Content) -> None:
-    outcome = flow.respond(content, flow.State(), Text("I want to die"))
+    outcome = router.respond(content, State(), Text("I want to die"))
 
-    assert outcome.replies[0].text == content.messages["crisis_intro"]
+    assert outcome.replies[0].text == content.messages.crisis_intro
     assert any(r.kind == "resources" for r in outcome.replies)
-    assert outcome.replies[-1].text == content.messages["crisis_idle"]
+    assert outcome.replies[-1].text == content.messages.crisis_idle
 
 
 def test_typing_not_safe_at_the_safety_question_counts_as_the_answer(content: Content) -> None:
     state = at_step(content, "safety")
 
-    outcome = flow.respond(content, state, Text("not safe"))
+    outcome = router.respond(content, state, Text("not safe"))
 
     assert outcome.state.answers["safety"] == ("no",)
     assert outcome.replies[0].kind == "resources"
@@ -126,7 +131,7 @@ def test_typing_not_safe_at_the_safety_question_counts_as_the_answer(content: Co
 def test_sos_shows_resources_at_any_time_without_losing_her_place(content: Content) -> None:
     state = at_step(content, "contact")
 
-    outcome = flow.respond(content, state, Command("sos"))
+    outcome = router.respond(content, state, Command("sos"))
 
     assert outcome.replies[0].kind == "resources"
     assert outcome.replies[-1].text == content.step("contact").question  # type: ignore[union-attr]
@@ -134,43 +139,43 @@ def test_sos_shows_resources_at_any_time_without_losing_her_place(content: Conte
 
 
 def test_country_is_asked_once_and_then_her_lines_come_first(content: Content) -> None:
-    first = flow.respond(content, flow.State(), Command("sos"))
-    question = next(r for r in first.replies if r.text == content.messages["country_question"])
+    first = router.respond(content, State(), Command("sos"))
+    question = next(r for r in first.replies if r.text == content.messages.country_question)
     uk = next(c for c in content.resources.countries if c.code == "GB")
     us = next(c for c in content.resources.countries if c.code == "US")
     assert uk.name in labels(question)
 
-    chose = flow.respond(content, first.state, Action(safety.COUNTRY, "GB"))
-    again = flow.respond(content, chose.state, Command("sos"))
+    chose = router.respond(content, first.state, Action(resources.COUNTRY, "GB"))
+    again = router.respond(content, chose.state, Command("sos"))
 
     assert chose.state.country == "GB"
     shown = "\n".join(texts(again))
     assert uk.lines[0].contact in shown
     assert us.lines[0].contact not in shown
     assert content.resources.directory[0].contact in shown
-    assert content.messages["country_question"] not in shown
+    assert content.messages.country_question not in shown
 
 
 def test_somewhere_else_falls_back_to_the_worldwide_directory(content: Content) -> None:
-    chose = flow.respond(content, flow.State(), Action(safety.COUNTRY, "other"))
+    chose = router.respond(content, State(), Action(resources.COUNTRY, "other"))
 
-    shown = safety.resources(content, chose.state.country).text
+    shown = resources.resources(content, chose.state.country).text
     assert content.resources.directory[0].contact in shown
     assert all(c.lines[0].contact not in shown for c in content.resources.countries)
 
 
 def test_a_forged_country_changes_nothing(content: Content) -> None:
-    outcome = flow.respond(content, flow.State(), Action(safety.COUNTRY, "ZZ"))
+    outcome = router.respond(content, State(), Action(resources.COUNTRY, "ZZ"))
 
     assert outcome.state.country is None
 
 
 def test_about_says_what_it_is_and_what_is_stored(content: Content) -> None:
-    outcome = flow.respond(content, flow.State(), Command("about"))
+    outcome = router.respond(content, State(), Command("about"))
 
-    assert texts(outcome) == [content.messages["about"]]
+    assert texts(outcome) == [content.messages.about]
     for command in ("/mydata", "/forget", "/sos"):
-        assert command in content.messages["about"]
+        assert command in content.messages.about
 
 
 def test_every_resource_line_cites_its_source(content: Content) -> None:

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot.schedule import (
+from bot.core.schedule import (
     DAILY,
     EVERY_OTHER_DAY,
     WEEKLY,

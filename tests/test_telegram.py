@@ -14,8 +14,8 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
 from bot.content import Content
-from bot.conversation import Conversation
-from bot.db.store import open_store
+from bot.db.database import open_database
+from bot.service import Service
 from bot.telegram.app import build
 from tests.offline import Chat, OfflineRequest
 
@@ -25,7 +25,7 @@ async def start_app(
 ) -> tuple[Application, OfflineRequest]:
     request = OfflineRequest(chat_from)
     builder = ApplicationBuilder().request(request).get_updates_request(OfflineRequest())
-    app = build(settings, Conversation(content, open_store(settings.database_url)), builder)
+    app = build(settings, Service(content, open_database(settings.database_url)), builder)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
@@ -78,7 +78,7 @@ PROFILE = {
 async def test_commands_are_registered_for_the_menu(her: Chat, content: Content) -> None:
     [registered] = her.request.called("setMyCommands")
     names = [c["command"] for c in registered["commands"]]
-    assert names == list(content.messages.commands)
+    assert names == [name for name, _ in content.messages.commands.items()]
 
 
 async def test_start_greets_her_and_asks_the_safety_question_with_buttons(
@@ -86,7 +86,7 @@ async def test_start_greets_her_and_asks_the_safety_question_with_buttons(
 ) -> None:
     await her.send("/start")
 
-    assert content.messages["welcome"] in her.texts()
+    assert content.messages.welcome in her.texts()
     assert her.last().plain == content.steps[0].question
     assert her.last().labels == [a.label for a in content.steps[0].answers]
 
@@ -115,9 +115,9 @@ async def test_answered_questions_are_edited_in_place_without_buttons(
     await her.press("Yes")
 
     assert question.buttons == []
-    assert content.messages["answered"].format(
-        question=content.steps[0].question, answer="Yes"
-    ) == (question.plain)
+    assert content.messages.answered.format(question=content.steps[0].question, answer="Yes") == (
+        question.plain
+    )
     assert her.last().plain == content.steps[1].question
 
 
@@ -131,7 +131,7 @@ async def test_ticking_a_tactic_redraws_the_same_message(her: Chat, content: Con
     await her.press(first)
 
     assert her.last() is tactics
-    assert content.messages["selected_mark"] + first in tactics.labels
+    assert content.messages.selected_mark + first in tactics.labels
 
 
 async def test_not_safe_shows_resources_before_the_next_question(
@@ -144,9 +144,9 @@ async def test_not_safe_shows_resources_before_the_next_question(
     seen = her.texts()
     assert any(resources.intro in text for text in seen)
     assert content.steps[1].question not in seen
-    assert her.last().labels == [content.messages["resources_continue"]]
+    assert her.last().labels == [content.messages.resources_continue]
 
-    await her.press(content.messages["resources_continue"])
+    await her.press(content.messages.resources_continue)
     assert her.last().plain == content.steps[1].question
 
 
@@ -171,7 +171,7 @@ async def test_typing_instead_of_pressing_gets_a_kind_nudge_and_the_same_questio
     await her.send("/start")
     await her.send("I don't know what to say <b>&</b>")
 
-    assert her.texts()[-2] == content.messages["nudge_single"]
+    assert her.texts()[-2] == content.messages.nudge_single
     assert her.last().plain == content.steps[0].question
 
 
@@ -200,8 +200,8 @@ async def test_start_mid_way_asks_before_throwing_answers_away(her: Chat, conten
     await her.press("Yes")
     await her.send("/start")
 
-    assert her.last().plain == content.messages["restart_confirm"]
-    await her.press(content.messages["restart_no"])
+    assert her.last().plain == content.messages.restart_confirm
+    await her.press(content.messages.restart_no)
     assert her.last().plain == content.steps[1].question
 
 
@@ -210,9 +210,9 @@ async def test_cancel_stops_the_questions(her: Chat, content: Content) -> None:
     await her.press("Yes")
     await her.send("/cancel")
 
-    assert her.last().plain == content.messages["cancelled"]
+    assert her.last().plain == content.messages.cancelled
     await her.send("hello?")
-    assert her.last().plain == content.messages["idle"]
+    assert her.last().plain == content.messages.idle
 
 
 async def test_a_forged_button_changes_nothing(her: Chat, content: Content) -> None:
@@ -221,7 +221,7 @@ async def test_a_forged_button_changes_nothing(her: Chat, content: Content) -> N
     await her.press("Yes", on=question, data="c|firmness|dead_set")
     await her.press("Yes", on=question, data="garbage")
 
-    assert content.messages["stale_button"] in her.texts()
+    assert content.messages.stale_button in her.texts()
     await her.press("Yes", on=question)
     assert her.last().plain == content.steps[1].question
 
@@ -230,16 +230,16 @@ async def test_stickers_and_unknown_commands_get_a_gentle_answer(
     her: Chat, content: Content
 ) -> None:
     await her.send_sticker()
-    assert her.last().plain == content.messages["non_text"]
+    assert her.last().plain == content.messages.non_text
     await her.send("/frobnicate")
-    assert her.last().plain == content.messages["unknown_command"]
+    assert her.last().plain == content.messages.unknown_command
 
 
 async def test_a_group_gets_one_polite_line_and_no_questions(her: Chat, content: Content) -> None:
     await her.send("/start", chat="group")
 
     [sent] = her.request.called("sendMessage")
-    assert sent["text"] == content.messages["group_refusal"]
+    assert sent["text"] == content.messages.group_refusal
     assert int(sent["chat_id"]) < 0
 
 
@@ -261,7 +261,7 @@ async def test_a_failing_update_is_logged_without_her_words_and_she_hears_back(
     monkeypatch.setattr(handlers[1], "callback", broken)  # the free-text handler
     await her.send(secret)
 
-    assert her.last().plain == content.messages["error"]
+    assert her.last().plain == content.messages.error
     assert "RuntimeError" in caplog.text
     assert secret not in caplog.text
 
@@ -274,11 +274,11 @@ async def test_crisis_words_mid_assessment_bring_resources_first_then_her_place_
     await her.send("honestly I'm scared of what he'll do when he gets home")
 
     seen = her.texts()
-    assert content.messages["crisis_intro"] in seen
+    assert content.messages.crisis_intro in seen
     assert content.resources.intro in "\n".join(seen)
-    assert her.last().labels == [content.messages["resources_continue"]]
+    assert her.last().labels == [content.messages.resources_continue]
 
-    await her.press(content.messages["resources_continue"])
+    await her.press(content.messages.resources_continue)
     assert her.last().plain == content.steps[1].question
 
 
@@ -294,4 +294,4 @@ async def test_sos_at_any_time_and_her_country_puts_her_lines_first(
     latest = her.texts()[-1]
     assert uk.lines[0].contact in latest
     assert us.lines[0].contact not in latest
-    assert content.messages["country_question"] not in her.texts()[-1]
+    assert content.messages.country_question not in her.texts()[-1]

@@ -16,15 +16,16 @@ import pytest
 from sqlalchemy.engine import URL
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.checkins import ScheduleWrite
 from bot.config import Settings
 from bot.content import Content
-from bot.conversation import Conversation
-from bot.db.store import open_store
-from bot.schedule import DAILY, Plan
+from bot.core.checkins.records import ScheduleWrite
+from bot.core.schedule import DAILY, Plan
+from bot.db.database import open_database
+from bot.service import Service
 from bot.telegram.app import build
 from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.throttle import Throttle
+from tests.dbcheck import plant
 from tests.offline import Chat, OfflineRequest
 from tests.test_dispatcher import Clock, rows
 
@@ -37,17 +38,16 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def talk(db_url: URL, content: Content, clock: Clock) -> Conversation:
-    """The conversation on the moving clock."""
-    return Conversation(content, open_store(db_url), clock=clock)
+def talk(db_url: URL, content: Content, clock: Clock) -> Service:
+    """The service on the moving clock."""
+    return Service(content, open_database(db_url), clock=clock)
 
 
 @pytest.fixture
-async def app(db_url: URL, talk: Conversation) -> AsyncIterator[Application]:
+async def app(db_url: URL, talk: Service) -> AsyncIterator[Application]:
     settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
-    conversation = talk
     builder = ApplicationBuilder().request(OfflineRequest()).get_updates_request(OfflineRequest())
-    application = build(settings, conversation, builder, checkins=False)
+    application = build(settings, talk, builder, checkins=False)
     await application.initialize()
     yield application
     await application.shutdown()
@@ -63,10 +63,10 @@ def her(app: Application) -> Chat:
 
 
 @pytest.fixture
-def dispatcher(app: Application, talk: Conversation, clock: Clock) -> Dispatcher:
-    """A dispatcher on the app's own bot and store, driven by `tick` instead of its loop."""
+def dispatcher(app: Application, talk: Service, clock: Clock) -> Dispatcher:
+    """A dispatcher on the app's own bot and database, driven by `tick` instead of its loop."""
     return Dispatcher(
-        talk.content, talk.store, app.bot, Throttle(), clock=clock, rng=random.Random(3)
+        talk.content, talk.db.queue, app.bot, Throttle(), clock=clock, rng=random.Random(3)
     )
 
 
@@ -78,33 +78,33 @@ async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
     await her.send("15:43")  # typed
     await her.press("UTC")  # tapped
-    assert her.last().plain == c["confirmed"].format(when="Tuesday 15:43", zone="UTC")
+    assert her.last().plain == c.confirmed.format(when="Tuesday 15:43", zone="UTC")
 
     await dispatcher.tick()
-    assert content.checkins["checkin_mood"] not in her.last().plain  # not yet
+    assert content.checkins.checkin_mood not in her.last().plain  # not yet
 
     clock.now += timedelta(minutes=1)
     await dispatcher.tick()
     checkin = her.last()
-    assert checkin.plain.endswith(c["checkin_mood"])
-    assert checkin.labels == [label for _, label in c.moods]
+    assert checkin.plain.endswith(c.checkin_mood)
+    assert checkin.labels == [m.label for m in c.moods]
 
     encouragement = checkin.plain.split("\n\n")[0]
-    await her.press(c.moods[3][1])
-    assert c.moods[3][1] in checkin.plain  # the question now shows her answer
+    await her.press(c.moods[3].label)
+    assert c.moods[3].label in checkin.plain  # the question now shows her answer
     assert checkin.plain.startswith(encouragement)  # and still its encouragement
     assert checkin.buttons == []
-    await her.press(c["kept_yes"])
-    await her.press(c["note_label"])
+    await her.press(c.kept_yes)
+    await her.press(c.note_label)
     await her.send("Called my sister instead of him.")
-    assert her.last().plain == c["note_saved"]
+    assert her.last().plain == c.note_saved
     assert rows(db_url, "SELECT mood, kept, note FROM checkins") == [
         (4, 1, "Called my sister instead of him.")
     ]
 
     # A second tick the same minute sends nothing more.
     await dispatcher.tick()
-    assert sum(c["checkin_mood"] in m.plain for m in her.visible()) == 1
+    assert sum(c.checkin_mood in m.plain for m in her.visible()) == 1
 
 
 async def test_progress_shows_a_chart_of_her_answers(
@@ -112,8 +112,8 @@ async def test_progress_shows_a_chart_of_her_answers(
 ) -> None:
     c = content.checkins
     await her.send("/progress")
-    assert her.last().plain.startswith(c["progress_title"])
-    assert her.last().plain.endswith(c["progress_empty"])
+    assert her.last().plain.startswith(c.progress_title)
+    assert her.last().plain.endswith(c.progress_empty)
     assert her.last().photo is None
 
     await her.send("/checkins")
@@ -123,8 +123,8 @@ async def test_progress_shows_a_chart_of_her_answers(
     for day, (mood, kept) in enumerate(((2, "kept_no"), (3, "kept_yes"), (4, "kept_yes")), 1):
         clock.now = datetime(2026, 11, 24, 16, 0, 30, tzinfo=UTC) + timedelta(days=day)
         await dispatcher.tick()
-        await her.press(c.moods[mood - 1][1])
-        await her.press(c[kept])
+        await her.press(c.moods[mood - 1].label)
+        await her.press(getattr(c, kept))
 
     await her.send("/progress")
     shown = her.last()
@@ -145,7 +145,7 @@ async def test_stop_means_nothing_more_arrives(
     await her.send("/stop")
     clock.now += timedelta(days=3)
     await dispatcher.tick()
-    assert not any(c["checkin_mood"] in m.plain for m in her.visible())
+    assert not any(c.checkin_mood in m.plain for m in her.visible())
 
 
 async def test_the_bot_starts_its_dispatcher_and_stops_it_before_shutting_down(
@@ -154,13 +154,13 @@ async def test_the_bot_starts_its_dispatcher_and_stops_it_before_shutting_down(
     settings = Settings(
         database_url=db_url, telegram_bot_token="123456:TEST-token", checkin_poll_seconds=0.05
     )
-    store = open_store(db_url)
+    db = open_database(db_url)
     plan = Plan(DAILY, 9, 0, "UTC")
     due = datetime.now(UTC) - timedelta(seconds=1)
-    await store.turn(5, 5, lambda s, p, c: ({"v": 1}, ScheduleWrite(plan, due), None, None))
+    await plant(db, 5, datetime.now(UTC), write=ScheduleWrite(plan, due))
     request = OfflineRequest()
     builder = ApplicationBuilder().request(request).get_updates_request(OfflineRequest())
-    application = build(settings, Conversation(content, store), builder)
+    application = build(settings, Service(content, db), builder)
     await application.initialize()
     assert application.post_init is not None
     assert application.post_stop is not None
@@ -176,5 +176,5 @@ async def test_the_bot_starts_its_dispatcher_and_stops_it_before_shutting_down(
 
     sent = request.called("sendMessage")
     assert [int(m["chat_id"]) for m in sent] == [5]
-    assert content.checkins["checkin_mood"] in sent[0]["text"]
+    assert content.checkins.checkin_mood in sent[0]["text"]
     assert not [t for t in asyncio.all_tasks() if t.get_name() == "checkins"]

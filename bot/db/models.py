@@ -79,24 +79,26 @@ class User(Base):
     updated_at: Mapped[datetime]
 
 
+def _her(column: str = "users.user_id") -> ForeignKey:
+    """Rows about her hang off her user row, so nothing can outlive it."""
+    return ForeignKey(column, ondelete="CASCADE")
+
+
 class ChatMessage(Base):
     """A message in her chat, hers or ours, by id only (never its text).
 
     Kept for 48 hours, the window in which Telegram lets a bot delete messages,
-    so /forget and the hide button can clear the chat for her.
+    so /forget and the hide button can clear the chat for her. It hangs off her
+    user row, so an id recorded late (a check-in in flight during /forget) can
+    never bring a row about her back.
     """
 
     __tablename__ = "chat_messages"
 
-    user_id: Mapped[int] = mapped_column(TelegramId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(TelegramId, _her(), primary_key=True)
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     chat_id: Mapped[int] = mapped_column(TelegramId)
     sent_at: Mapped[datetime]
-
-
-def _her(column: str = "users.user_id") -> ForeignKey:
-    """Rows about her hang off her user row, so nothing can outlive it."""
-    return ForeignKey(column, ondelete="CASCADE")
 
 
 class Schedule(Base):
@@ -165,3 +167,14 @@ class Checkin(Base):
     kept: Mapped[bool | None]
     note: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
+
+
+users = User.__table__
+chat_messages = ChatMessage.__table__
+schedules = Schedule.__table__
+checkins = Checkin.__table__
+
+
+def her_tables() -> list[Any]:
+    """Every table holding rows about one person, children before parents."""
+    return [t for t in reversed(Base.metadata.sorted_tables) if "user_id" in t.c]

@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.conversation import Conversation
+from bot.service import Service
 from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.errors import make_error_handler
 from bot.telegram.handlers import Handlers
@@ -30,34 +30,32 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 def build(
     settings: Settings,
-    conversation: Conversation,
+    service: Service,
     builder: ApplicationBuilder | None = None,
     *,
     checkins: bool = True,
 ) -> Application:
-    """The Application for `conversation`; `builder` lets tests plug in an offline request.
+    """The Application for `service`; `builder` lets tests plug in an offline request.
 
     The check-in dispatcher starts with the bot (`run_polling`, `run_webhook`)
     and stops before it: it shares the bot's connection and the throttle.
     `checkins=False` leaves it out (tests that drive a dispatcher themselves).
     """
-    messages = conversation.content.messages
+    messages = service.content.messages
     throttle = Throttle(settings.checkin_sends_per_second)
     dispatchers: list[Dispatcher] = []
 
     async def post_init(app: Application) -> None:
-        await app.bot.set_my_commands(
-            [BotCommand(name, text) for name, text in messages.commands.items()]
-        )
+        await app.bot.set_my_commands([BotCommand(name, text) for name, text in messages.commands.items()])
         if not (checkins and settings.checkin_dispatcher):
             return
         dispatcher = Dispatcher(
-            conversation.content,
-            conversation.store,
+            service.content,
+            service.db.queue,
             app.bot,
             throttle,
             poll_seconds=settings.checkin_poll_seconds,
-            clock=conversation.clock,
+            clock=service.clock,
         )
         dispatcher.start()
         dispatchers.append(dispatcher)
@@ -67,7 +65,7 @@ def build(
             await dispatchers.pop().stop()
 
     async def post_shutdown(app: Application) -> None:
-        await conversation.store.close()
+        await service.close()
 
     builder = builder or ApplicationBuilder()
     if settings.telegram_bot_token:
@@ -82,7 +80,7 @@ def build(
         .post_shutdown(post_shutdown)
         .build()
     )
-    h = Handlers(conversation)
+    h = Handlers(service)
     app.add_handlers(
         [
             MessageHandler(PRIVATE & filters.COMMAND, h.command),
@@ -97,5 +95,5 @@ def build(
             ChatMemberHandler(h.added_to_group, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
     )
-    app.add_error_handler(make_error_handler(messages["error"]))
+    app.add_error_handler(make_error_handler(messages.error))
     return app

@@ -29,17 +29,17 @@ from typing import Any
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import checkins, flow, schedule
 from bot.content import Content
-from bot.conversation import Clock, utc_now
-from bot.db.store import Claimed, Delivery, Due, Store
+from bot.core.checkins import rotation, wording
+from bot.core.checkins.records import Claimed, Delivery, Due
+from bot.db.queue import CheckinQueue
+from bot.service import Clock, utc_now
 from bot.telegram import render
 from bot.telegram.throttle import CLAIMED, Throttle, retry_seconds
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
-MIN_GAP = timedelta(hours=12)
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=30)
 """Retry after 30 s, 1 min, 2 min, 4 min; then the slot is given up."""
@@ -49,7 +49,7 @@ class Dispatcher:
     def __init__(
         self,
         content: Content,
-        store: Store,
+        queue: CheckinQueue,
         bot: Any,
         throttle: Throttle,
         *,
@@ -60,7 +60,7 @@ class Dispatcher:
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self.content = content
-        self.store = store
+        self.store = queue
         self.bot = bot
         self.throttle = throttle
         self.poll_seconds = poll_seconds
@@ -116,12 +116,7 @@ class Dispatcher:
         now = self.clock()
 
         def decide(due: Due) -> Claimed:
-            state = flow.State.from_dict(due.state, self.content)
-            chosen, seen = checkins.pick(self.content, state.profile, due.seen, self.rng)
-            following = None
-            if due.snapshot is not None:
-                following = schedule.next_due(due.snapshot.plan, now + MIN_GAP)
-            return Claimed(chosen.id, seen, following)
+            return rotation.decide(self.content, due, now, self.rng)
 
         return await self.store.claim_due(now, self.batch, decide)
 
@@ -158,7 +153,7 @@ class Dispatcher:
         if not await self.store.start_sending(delivery.id):
             return 0  # she paused or stopped since it was claimed
         await self.throttle.acquire(delivery.chat_id, urgent=False)
-        reply = checkins.checkin_message(self.content, delivery.id, delivery.encouragement)
+        reply = wording.checkin_message(self.content, delivery.id, delivery.encouragement)
         extra = {"rate_limit_args": CLAIMED} if getattr(self.bot, "rate_limiter", None) else {}
         try:
             message = await self.bot.send_message(
@@ -194,8 +189,10 @@ class Dispatcher:
                 log.info("a check-in will be retried in %s (%s)", wait, type(exc).__name__)
                 await self.store.later(delivery.id, self.clock() + wait)
             return 0
-        now = self.clock()
-        await self.store.sent(delivery.id, message.message_id, now)
-        await self.store.remember(delivery.user_id, delivery.chat_id, [message.message_id])
+        if not await self.store.sent(delivery, message.message_id, self.clock()):
+            # She asked to be forgotten while it was on its way: it goes too.
+            with contextlib.suppress(TelegramError):
+                await self.bot.delete_message(delivery.chat_id, message.message_id)
+            return 0
         self.sent += 1
         return 1

@@ -1,14 +1,14 @@
-"""Handlers: turn Telegram updates into core inputs and the outcome back into messages.
+"""Handlers: turn Telegram updates into core inputs and the service's response into messages.
 
-Each handler is named for what she did. None of them holds conversation logic;
-that is `bot.flow`, reached through `Conversation.handle`. What they add is
-Telegram's side of privacy: the ids of the messages in her chat are noted
-(never their text) so the hide button and /forget can delete them.
+Each handler is named for what she did. None of them holds conversation logic
+or decides an effect: that is the core, reached through `Service.handle`,
+which answers with a `Response` (what to edit, delete and send). What they add
+is Telegram's side of privacy: the id of every message sent to her is recorded
+as soon as it is sent (never its text), so "Hide" and /forget can delete it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import CallbackQuery, Message, Update
@@ -16,10 +16,9 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import checkins, progress
-from bot.conversation import Conversation
-from bot.dialogue import EXPORT, FORGET, HIDE, Command, Input, Reply, Text
-from bot.flow import Outcome
+from bot.core.inputs import Command, Input, Text
+from bot.core.replies import Effect, Reply
+from bot.service import Document, Photo, Response, Service, Show
 from bot.telegram import render
 
 log = logging.getLogger(__name__)
@@ -35,12 +34,11 @@ def command_name(message: Message) -> str:
 
 
 class Handlers:
-    """The callbacks registered with the Application, sharing one `Conversation`."""
+    """The callbacks registered with the Application, sharing one `Service`."""
 
-    def __init__(self, conversation: Conversation) -> None:
-        self.conversation = conversation
-        self.store = conversation.store
-        self.messages = conversation.content.messages
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.messages = service.content.messages
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """She sent a command (/start, /help, /sos, /forget, ... or one we do not know)."""
@@ -59,13 +57,14 @@ class Handlers:
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE:
             # Only a forged or inline-mode press gets here: we never put buttons in groups.
-            await query.answer(self.messages["group_refusal"], show_alert=True)
+            await query.answer(self.messages.group_refusal, show_alert=True)
             return
         await query.answer()
         event = render.decode(query.data)
         if event is None:
-            sent = await self._send(context, chat.id, Reply(text=self.messages["stale_button"]))
-            await self.store.remember(query.from_user.id, chat.id, sent)
+            await self._send(
+                context, query.from_user.id, chat.id, Reply(text=self.messages.stale_button)
+            )
             return
         await self._run(update, context, event, query)
 
@@ -74,14 +73,14 @@ class Handlers:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        sent = await self._send(context, message.chat_id, Reply(text=self.messages["non_text"]))
-        await self.store.remember(user.id, message.chat_id, [message.message_id, *sent])
+        await self.service.sent(user.id, message.chat_id, [message.message_id])
+        await self._send(context, user.id, message.chat_id, Reply(text=self.messages.non_text))
 
     async def group_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Someone wrote to the bot in a group: this conversation is private."""
         assert update.effective_chat is not None
         await self._send(
-            context, update.effective_chat.id, Reply(text=self.messages["group_refusal"])
+            context, None, update.effective_chat.id, Reply(text=self.messages.group_refusal)
         )
 
     async def added_to_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,7 +89,7 @@ class Handlers:
         assert member is not None
         joined = member.new_chat_member.status in ("member", "administrator")
         if member.chat.type != ChatType.PRIVATE and joined:
-            await self._send(context, member.chat.id, Reply(text=self.messages["group_refusal"]))
+            await self._send(context, None, member.chat.id, Reply(text=self.messages.group_refusal))
 
     async def _run(
         self,
@@ -102,23 +101,23 @@ class Handlers:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:  # the filters admit neither; be safe all the same
             return
-        outcome = await self.conversation.handle(user.id, chat.id, event)
-        incoming = [update.message.message_id] if update.message else []
-        sent = await self._show(context, user.id, chat.id, outcome, query)
-        if outcome.effect != FORGET:  # after /forget nothing about her is written again
-            await self.store.remember(user.id, chat.id, [*incoming, *sent])
+        incoming = update.message.message_id if update.message else None
+        response = await self.service.handle(user.id, chat.id, event, incoming=incoming)
+        await self._show(context, user.id, chat.id, response, query)
 
     async def _show(
         self,
         context: ContextTypes.DEFAULT_TYPE,
         user_id: int,
         chat_id: int,
-        outcome: Outcome,
+        response: Response,
         query: CallbackQuery | None,
-    ) -> list[int]:
-        """Edit the pressed message, carry out the effect, send the replies; return sent ids."""
+    ) -> None:
+        """Edit the pressed message, delete what is to go, then send what is to show."""
+        outcome = response.outcome
         pressed = query.message if query is not None else None
-        if query is not None and pressed is not None and outcome.effect not in (FORGET, HIDE):
+        clearing = outcome.effect in (Effect.FORGET, Effect.HIDE)
+        if query is not None and pressed is not None and not clearing:
             try:
                 if outcome.settle is not None:
                     text = render.to_html(Reply(text=outcome.settle))[0]
@@ -128,63 +127,49 @@ class Handlers:
             except BadRequest as exc:
                 # Too old to edit, or unchanged: the new messages below still go out.
                 log.info("could not edit a pressed message: %s", type(exc).__name__)
-        sent: list[int] = []
-        if outcome.effect == EXPORT:
-            document = await self.conversation.export(user_id)
-            message = await context.bot.send_document(
-                chat_id, document, filename="my-data.json", caption=self.messages["mydata_caption"]
-            )
-            sent.append(message.message_id)
-        elif outcome.effect == checkins.PROGRESS:
-            sent += await self._progress(context, user_id, chat_id)
-        elif outcome.effect in (FORGET, HIDE):
-            if outcome.effect == FORGET:
-                gone = await self.store.forget(user_id)
-            else:
-                gone = await self.store.take_messages(user_id)
-            ids = {m for c, m in gone if c == chat_id}
+        if clearing:
+            ids = set(response.delete)
             if pressed is not None:
                 ids.add(pressed.message_id)
             await self._delete(context, chat_id, sorted(ids))
-        for reply in outcome.replies:
-            sent += await self._send(context, chat_id, reply)
-        return sent
-
-    async def _progress(
-        self, context: ContextTypes.DEFAULT_TYPE, user_id: int, chat_id: int
-    ) -> list[int]:
-        """Her history as a chart with a summary caption, or as text when there is no chart."""
-        content = self.conversation.content
-        history = await self.conversation.history(user_id)
-        text = progress.summary(content, history)
-        png = None
-        if history:
-            try:
-                # Drawing takes tens of milliseconds: keep it off the loop everyone shares.
-                png = await asyncio.to_thread(progress.chart, content, history)
-            except Exception as exc:  # the words still go out without the picture
-                log.warning("could not draw a progress chart: %s", type(exc).__name__)
-        if png is None:
-            title = content.checkins["progress_title"]
-            return await self._send(context, chat_id, Reply(text=text, title=title))
-        message = await context.bot.send_photo(
-            chat_id, png, caption=render.to_html(Reply(text=text))[0], parse_mode=ParseMode.HTML
-        )
-        return [message.message_id]
+        # After /forget nothing about her is written again.
+        owner = None if response.forgot else user_id
+        for show in response.shows:
+            await self._send(context, owner, chat_id, show)
 
     async def _send(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply
-    ) -> list[int]:
-        """Send one reply, split under 4096 characters; its buttons go on the last part."""
-        parts = render.to_html(reply)
-        sent = []
-        for i, part in enumerate(parts):
-            markup = render.keyboard(reply) if i == len(parts) - 1 else None
-            message = await context.bot.send_message(
-                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup
+        self, context: ContextTypes.DEFAULT_TYPE, user_id: int | None, chat_id: int, show: Show
+    ) -> None:
+        """Send one thing and record its id at once (when `user_id` is hers to record under).
+
+        A reply is split under 4096 characters, its buttons on the last part.
+        """
+        sent: list[Message] = []
+        if isinstance(show, Document):
+            sent.append(
+                await context.bot.send_document(
+                    chat_id, show.data, filename=show.filename, caption=show.caption
+                )
             )
-            sent.append(message.message_id)
-        return sent
+        elif isinstance(show, Photo):
+            caption = render.to_html(Reply(text=show.caption))[0]
+            sent.append(
+                await context.bot.send_photo(
+                    chat_id, show.png, caption=caption, parse_mode=ParseMode.HTML
+                )
+            )
+        else:
+            parts = render.to_html(show)
+            for i, part in enumerate(parts):
+                markup = render.keyboard(show) if i == len(parts) - 1 else None
+                message = await context.bot.send_message(
+                    chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+                if user_id is not None:
+                    await self.service.sent(user_id, chat_id, [message.message_id])
+            return
+        if user_id is not None:
+            await self.service.sent(user_id, chat_id, [m.message_id for m in sent])
 
     async def _delete(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, ids: list[int]

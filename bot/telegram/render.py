@@ -10,7 +10,8 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.dialogue import Action, Choice, Reply
+from bot.core.inputs import Action, Choice
+from bot.core.replies import Reply
 
 LIMIT = 4096
 """Telegram's limit on a message's text, counted after entities are parsed."""

@@ -33,7 +33,7 @@ async def one_assessment(api: BotAPI, user: int, content: Content, lat: list[flo
     questions = [s.question for s in content.steps]
     await _step(api, user, questions[0], lambda: api.a_send(user, "/start"), lat)
     for i, step in enumerate(content.steps):
-        expect = questions[i + 1] if i + 1 < len(questions) else content.checkins["offer"]
+        expect = questions[i + 1] if i + 1 < len(questions) else content.checkins.offer
         label = step.none_label if step.multi else step.answers[0].label
         await _step(api, user, expect, lambda label=label: api.a_press(user, label), lat)
 

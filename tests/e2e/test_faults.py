@@ -19,7 +19,7 @@ from tests.emulator import BotAPI
 
 Start = Callable[..., BotProcess]
 CONTENT = load_content()
-MOOD = CONTENT.checkins["checkin_mood"]
+MOOD = CONTENT.checkins.checkin_mood
 
 
 def seed_due_checkins(db_url: URL, users: range) -> None:

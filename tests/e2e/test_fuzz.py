@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import URL
 
-from bot import flow
 from bot.content import load_content
+from bot.core.state import State
 from bot.db.url import normalize
 from tests.dbcheck import SERVER, fresh_database, rows
 from tests.e2e.conftest import BotProcess, bot_environment, errors_in
@@ -210,4 +210,4 @@ def test_random_updates_never_crash_or_corrupt(
     assert errors_in(bot.log) == [], bot.log[-3000:]
     for (raw,) in rows(db_url, "SELECT state FROM users"):
         stored = json.loads(raw) if isinstance(raw, str) else raw
-        assert flow.State.from_dict(stored, CONTENT).to_dict() == stored
+        assert State.from_dict(stored, CONTENT).to_dict() == stored

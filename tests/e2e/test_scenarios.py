@@ -64,7 +64,7 @@ def test_each_situation_gets_its_own_guidance(
     bot = start_bot()
     api.send(HER, "/start")
     answer_all(api, content, HER, **CASES[case], tactics="begging")
-    api.wait_text(HER, content.checkins["offer"])
+    api.wait_text(HER, content.checkins.offer)
     shown = "\n".join(api.texts(HER))
     applying = [s for s in content.guidance.sections if s.case == case]
     assert applying, case
@@ -94,7 +94,7 @@ def test_a_crisis_message_gets_resources_first(
     start_bot()
     at_second_question(api, content)
     api.send(HER, "he hit me last night and I'm scared")
-    intro = api.wait_text(HER, content.messages["crisis_intro"])
+    intro = api.wait_text(HER, content.messages.crisis_intro)
     lines = api.wait_text(HER, "Emergency services")
     assert intro.message_id < lines.message_id  # resources right after her message
     assert "988" in lines.text  # a suicide and crisis line among them
@@ -106,11 +106,11 @@ def test_forget_clears_the_chat_and_every_row(
     start_bot()
     api.send(HER, "/start")
     answer_all(api, content, HER, **CASES["drifting"])
-    api.wait_text(HER, content.checkins["offer"])
+    api.wait_text(HER, content.checkins.offer)
     api.send(HER, "/forget")
-    api.press(HER, content.messages["forget_yes"])
-    api.wait_text(HER, content.messages["forgotten"])
-    assert api.texts(HER) == [content.messages["forgotten"]]
+    api.press(HER, content.messages.forget_yes)
+    api.wait_text(HER, content.messages.forgotten)
+    assert api.texts(HER) == [content.messages.forgotten]
     for table in ("users", "chat_messages", "schedules", "checkins"):
         assert rows(db_url, f"SELECT count(*) FROM {table} WHERE user_id = {HER}") == [(0,)]
 
@@ -135,18 +135,18 @@ def test_a_check_in_is_set_up_and_delivered(
     start_bot()
     api.send(HER, "/checkins")
     api.press(HER, c.cadence("daily").label)  # type: ignore[union-attr]
-    api.wait_text(HER, c["ask_time"])
+    api.wait_text(HER, c.ask_time)
     ahead = datetime.now(UTC) + timedelta(minutes=1)
     api.send(HER, f"{ahead:%H:%M}")
-    api.wait_text(HER, c["ask_zone"])
+    api.wait_text(HER, c.ask_zone)
     api.press(HER, "UTC")
     api.wait_text(HER, "Next check-in:")
     # Instead of waiting up to a minute, the clock "reaches" the slot: it is due now.
     due = instant(db_url, datetime.now(UTC) - timedelta(seconds=1))
     execute(db_url, f"UPDATE schedules SET next_due_at = {due}")
-    checkin = api.wait_text(HER, c["checkin_mood"], timeout=10)
-    api.press(HER, c.moods[1][1], on=checkin)
-    api.wait_text(HER, c["checkin_kept"])
-    api.press(HER, c["kept_no"])
-    api.wait_text(HER, c["reply_not_kept"][:20])
+    checkin = api.wait_text(HER, c.checkin_mood, timeout=10)
+    api.press(HER, c.moods[1].label, on=checkin)
+    api.wait_text(HER, c.checkin_kept)
+    api.press(HER, c.kept_no)
+    api.wait_text(HER, c.reply_not_kept[:20])
     assert rows(db_url, "SELECT mood, kept, status FROM checkins") == [(2, 0, "sent")]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from bot.checkins import Answered
 from bot.content import Content
+from bot.core.checkins.records import Answered
 
 BARS = "▁▂▃▄▅"
 """Mood 1..5 as a one-line sparkline."""
@@ -35,10 +35,10 @@ def summary(content: Content, history: Sequence[Answered]) -> str:
     c = content.checkins
     moods = [h.mood for h in history if h.mood is not None]
     if not history:
-        return c["progress_empty"]
+        return c.progress_empty
     recent = moods[-10:]
     average = f"{sum(recent) / len(recent):.1f}" if recent else "-"
-    return c["progress_summary"].format(
+    return c.progress_summary.format(
         answered=len(history),
         moods="".join(BARS[m - 1] for m in moods[-14:]) or "-",
         average=average,
@@ -72,7 +72,7 @@ def chart(content: Content, history: Sequence[Answered]) -> bytes | None:
         )
     axes.set_ylim(0.5, 5.5)
     axes.set_yticks([1, 2, 3, 4, 5])
-    axes.set_title(content.checkins["progress_title"])
+    axes.set_title(content.checkins.progress_title)
     axes.grid(alpha=0.3)
     figure.autofmt_xdate()
     figure.tight_layout()

@@ -1,13 +1,12 @@
-"""The vocabulary of a conversation, shared by the core and both adapters.
+"""What she sends, as the core sees it: a command, a tap on a button, or text.
 
-What she sends becomes an input (`Command`, `Choice`, `Action`, `Text`); what
-the bot says is a `Reply` with optional buttons that carry the input they stand
-for. Adapters translate these to Telegram messages or terminal lines; the core
-never sees either.
+Adapters turn Telegram updates or terminal lines into these; a button carries
+the input it stands for, so a tap is decoded back into exactly what was offered.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -43,24 +42,15 @@ class Text:
 
 Input = Command | Choice | Action | Text
 
+# Buttons of the questions and their confirmations.
 CONTINUE, RESTART, KEEP, DONE, NONE = "continue", "restart", "keep", "done", "none"
+# Buttons about her data.
 FORGET, KEEP_DATA, HIDE = "forget", "keep_data", "hide"
 
-EXPORT = "export"
-"""Effects: what an adapter must do beyond showing replies (`Outcome.effect`)."""
+_NUMBER = re.compile(r"[0-9]{1,18}")
+"""ASCII digits only: `str.isdigit` also accepts "²", which `int()` refuses."""
 
 
-@dataclass(frozen=True)
-class Button:
-    label: str
-    input: Choice | Action
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One message. `kind` lets an adapter treat guidance or resources differently."""
-
-    text: str
-    title: str = ""
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    kind: str = "info"
+def number(text: str) -> int | None:
+    """A whole number written in ASCII digits (a forged superscript two is not one), or None."""
+    return int(text) if _NUMBER.fullmatch(text) else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.content import Content, Tactic
-from bot.dialogue import Reply
+from bot.core.replies import Reply
 
 Profile = Mapping[str, Sequence[str]]
 

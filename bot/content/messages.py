@@ -1,0 +1,91 @@
+"""messages.yaml: the command menu and everything the bot says outside the other files.
+
+Each text is a named field, so the code reads `content.messages.welcome` and a
+missing or misspelled key stops the bot at load, naming the file and the key.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
+from bot.content.fields import ContentModel, Filled, Label, Text, fills
+from bot.content.fields import _stripped as stripped
+from bot.content.fields import _text_only as text_only
+
+Description = Annotated[str, BeforeValidator(text_only), stripped(256)]
+Prefix = Annotated[str, BeforeValidator(text_only)]
+"""A prefix like "✓ " whose trailing space matters."""
+
+
+class Commands(ContentModel):
+    """One line per command for Telegram's menu, in the order shown there."""
+
+    start: Description
+    help: Description
+    checkins: Description
+    progress: Description
+    pause: Description
+    resume: Description
+    stop: Description
+    cancel: Description
+    sos: Description
+    about: Description
+    mydata: Description
+    forget: Description
+
+    def items(self) -> list[tuple[str, str]]:
+        """(command, description) in menu order."""
+        return [(name, getattr(self, name)) for name in type(self).model_fields]
+
+
+class Messages(ContentModel):
+    commands: Commands
+
+    # the questions
+    welcome: Text
+    about: Text
+    restart_confirm: Text
+    restart_yes: Label
+    restart_no: Label
+    resumed: Text
+    cancelled: Text
+    nothing_to_cancel: Text
+    nudge_single: Text
+    nudge_multi: Text
+    already_answered: Text
+    stale_button: Text
+    idle: Text
+    after_guidance: Text
+    answered: Annotated[Filled, fills("question", "answer")]
+    none_selected: Label
+    selected_mark: Prefix
+    # help and odd inputs
+    help_title: Text
+    help_commands_title: Text
+    group_refusal: Text
+    non_text: Text
+    unknown_command: Text
+    error: Text
+    no_token: Annotated[Filled, fills("console_command")]
+    console_intro: Text
+    console_bye: Text
+    # safety
+    emergency_line: Annotated[Filled, fills("number")]
+    directory_title: Text
+    crisis_intro: Text
+    crisis_idle: Text
+    resources_continue: Label
+    resources_paused: Text
+    country_question: Text
+    country_other: Label
+    country_skip: Label
+    # her data
+    forget_confirm: Text
+    forget_yes: Label
+    forget_no: Label
+    forget_kept: Text
+    forgotten: Text
+    mydata_caption: Text
+    hide_label: Label

@@ -1,0 +1,39 @@
+"""Resources first when her words suggest danger, whatever she was doing.
+
+Every text she types is screened before any handler sees it. An alarm shows
+the resources at once; the questions wait (held) until she chooses to go on,
+and anything asked on top of them (a confirmation, a check-in set-up) gives way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.content import Content
+from bot.core import asks
+from bot.core.replies import Reply
+from bot.core.state import Mode, State
+from bot.core.turn import Outcome
+from bot.safety import screen
+
+
+def intercept(content: Content, state: State, text: str) -> Outcome | None:
+    """The resources-first outcome if `text` raises an alarm, else None."""
+    if screen(content, text) is None:
+        return None
+    step = content.step(state.step)
+    if step is not None and state.mode is Mode.ASKING:
+        answer = step.match(text)
+        if answer is not None and answer.resources_first:
+            return (
+                None  # "not safe" typed at the safety question: the answer shows resources itself
+            )
+    m = content.messages
+    intro = Reply(text=m.crisis_intro, kind="resources")
+    calm = replace(state, overlay=None)
+    if step is None:
+        return Outcome(
+            calm, (intro, *asks.safety_replies(content, calm), Reply(text=m.crisis_idle))
+        )
+    held = replace(calm, held=True)
+    return Outcome(held, (intro, *asks.prompt(content, held)))

@@ -1,0 +1,44 @@
+"""One turn of the conversation: what the core may know (`Context`) and what it decides (`Outcome`).
+
+The service hands in the clock, her schedule and the check-in a button points
+at; the core answers with her new state, what to show, and what to write. The
+store writes it all in one transaction, so a turn happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.checkins.records import Delivered, Record, ScheduleWrite, Snapshot
+from bot.core.replies import Effect, Reply
+from bot.core.state import State
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the pure core may know of the world for one turn."""
+
+    now: datetime
+    schedule: Snapshot | None = None
+    checkin: Delivered | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The new state and what to show.
+
+    `settle` rewrites the message whose button she pressed, without buttons,
+    so the chat reads as a record of her answers; `refresh` redraws it with new
+    buttons (the ticks of a multi-select). `effect` asks the service to export,
+    forget, hide or show progress. `write` and `record` are check-in changes,
+    stored in the transaction that stores `state`.
+    """
+
+    state: State
+    replies: tuple[Reply, ...] = ()
+    settle: str | None = None
+    refresh: Reply | None = None
+    effect: Effect | None = None
+    write: ScheduleWrite | None = None
+    record: Record | None = None

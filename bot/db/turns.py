@@ -1,0 +1,248 @@
+"""Her turns: read her state, let the core decide, write the result, all in one transaction.
+
+Everything an input does happens in its turn's transaction: her new state,
+her schedule, her answer to a check-in, and the effect (export every row about
+her, delete every row about her, take the message ids to hide, read her
+history). So /forget cannot half happen, and a crash between two answers
+loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Boolean, Integer, Text, bindparam, delete, func, select, update
+
+from bot.core.checkins.records import Answered, Delivered, Record, ScheduleWrite, Snapshot
+from bot.core.replies import Effect
+from bot.db.chat import ChatMessages
+from bot.db.models import CANCELLED, PENDING, checkins, her_tables, schedules, users
+from bot.db.queries import Queries, Statement, insert_for
+from bot.db.queue import PLAN_COLUMNS, CheckinQueue, snapshot
+
+T = TypeVar("T")
+StateDict = dict[str, Any]
+_uid = bindparam("user_id")
+
+
+@dataclass(frozen=True)
+class Decision(Generic[T]):
+    """What the core decided in a turn, as the store needs it."""
+
+    state: StateDict | None
+    """Her new state; None leaves a person with no row without one."""
+    result: T
+    write: ScheduleWrite | None = None
+    record: Record | None = None
+    effect: Effect | None = None
+
+
+Apply = Callable[[StateDict | None, Snapshot | None, Delivered | None], Decision[T]]
+"""One turn of the pure core: her state, schedule and check-in in; what to store out."""
+
+
+@dataclass
+class Done(Generic[T]):
+    """A turn's result, and what its effect found in the same transaction."""
+
+    result: T
+    deletable: list[tuple[int, int]] = field(default_factory=list)
+    """(chat_id, message_id) of her chat's messages to delete (hide, forget)."""
+    export: dict[str, list[dict[str, Any]]] | None = None
+    history: list[Answered] | None = None
+
+
+class Turns(Queries):
+    def __init__(self, db: Any, chat: ChatMessages, queue: CheckinQueue) -> None:
+        super().__init__(db)
+        self._chat, self._queue = chat, queue
+        d = db.dialect
+        from bot.db.prepared import prepare
+
+        tables = her_tables()
+        self._everything = [
+            (t.name, prepare(select(t).where(t.c.user_id == _uid), d)) for t in tables
+        ]
+        # Children first, though each hangs off her row and would go with it anyway.
+        self._erase = [prepare(delete(t).where(t.c.user_id == _uid), d) for t in tables]
+
+    _load = Statement(lambda d: select(users.c.state).where(users.c.user_id == _uid))
+    # Her turns queue on her row on PostgreSQL, so two workers never both move her on
+    # (SQLite's writers already take turns; it ignores the clause). NO KEY: the key-share
+    # lock a claim takes here when it queues her check-in does not wait for her turn, so a
+    # turn waiting on a schedule row that claim holds cannot deadlock with it.
+    _load_for_turn = Statement(
+        lambda d: (
+            select(users.c.state).where(users.c.user_id == _uid).with_for_update(key_share=True)
+        )
+    )
+    _schedule = Statement(
+        lambda d: select(*(schedules.c[c] for c in PLAN_COLUMNS), schedules.c.seen).where(
+            schedules.c.user_id == _uid
+        )
+    )
+    _checkin = Statement(
+        lambda d: select(
+            checkins.c.id, checkins.c.mood, checkins.c.kept, checkins.c.encouragement
+        ).where(checkins.c.id == bindparam("id"), checkins.c.user_id == _uid)
+    )
+
+    async def turn(
+        self,
+        user_id: int,
+        chat_id: int,
+        apply: Apply[T],
+        checkin_id: int | None,
+        now: datetime,
+        incoming: int | None = None,
+    ) -> Done[T]:
+        """One turn of her conversation in one transaction.
+
+        Her state, her schedule and the check-in a button points at are read;
+        `apply` decides; the new state, the schedule change, her answer and the
+        effect are carried out before the transaction commits, so they happen
+        together or not at all. Nothing is written when nothing changed.
+        `incoming`: the id of the message she sent, remembered with the turn.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.one(self._load_for_turn, user_id=user_id)
+            before = row["state"] if row else None
+            plan_row = await tx.one(self._schedule, user_id=user_id)
+            snap = snapshot(plan_row) if plan_row else None
+            delivered = None
+            if checkin_id is not None:
+                found = await tx.one(self._checkin, id=checkin_id, user_id=user_id)
+                if found:
+                    delivered = Delivered(
+                        found["id"], found["mood"], found["kept"], found["encouragement"]
+                    )
+            decided = apply(before, snap, delivered)
+            if decided.effect is Effect.FORGET:
+                return Done(decided.result, deletable=await self._forget_in(tx, user_id, now))
+            after = decided.state
+            if (after is not None and after != before) or (decided.write and row is None):
+                await self._save_in(tx, user_id, chat_id, after if after is not None else {}, now)
+            if decided.write is not None:
+                await self._write_schedule_in(tx, user_id, chat_id, decided.write, now)
+            if decided.record is not None:
+                await self._record_in(tx, user_id, decided.record, now)
+            if incoming is not None:
+                await self._chat.remember_in(tx, user_id, chat_id, [incoming], now)
+            return await self._effect_in(tx, user_id, decided, now)
+
+    async def _effect_in(
+        self, tx: Any, user_id: int, decided: Decision[T], now: datetime
+    ) -> Done[T]:
+        done = Done(decided.result)
+        if decided.effect is Effect.HIDE:
+            done.deletable = await self._chat.take_in(tx, user_id, now)
+        elif decided.effect is Effect.EXPORT:
+            done.export = {name: await tx.all(q, user_id=user_id) for name, q in self._everything}
+        elif decided.effect is Effect.PROGRESS:
+            done.history = await self._queue.history_in(tx, user_id)
+        return done
+
+    async def _forget_in(self, tx: Any, user_id: int, now: datetime) -> list[tuple[int, int]]:
+        """Every row about her goes; what is returned is her chat's messages still deletable."""
+        deletable = await self._chat.deletable_in(tx, user_id, now)
+        for query in self._erase:
+            await tx.run(query, user_id=user_id)
+        return deletable
+
+    _save = Statement(
+        lambda d: (
+            lambda upsert: upsert.on_conflict_do_update(
+                index_elements=[users.c.user_id],
+                set_={
+                    "chat_id": upsert.excluded.chat_id,
+                    "state": upsert.excluded.state,
+                    "updated_at": upsert.excluded.updated_at,
+                },
+            )
+        )(insert_for(d)(users))
+    )
+
+    async def _save_in(
+        self, tx: Any, user_id: int, chat_id: int, state: StateDict, now: datetime
+    ) -> None:
+        # A schedule for someone with no row yet needs the row it hangs off.
+        await tx.run(
+            self._save,
+            user_id=user_id,
+            chat_id=chat_id,
+            state=state,
+            created_at=now,
+            updated_at=now,
+        )
+
+    _write_schedule = Statement(
+        lambda d: (
+            lambda upsert: upsert.on_conflict_do_update(
+                index_elements=[schedules.c.user_id],
+                set_={k: upsert.excluded[k] for k in (*PLAN_COLUMNS, "chat_id", "updated_at")},
+            )
+        )(insert_for(d)(schedules))
+    )
+    _cancel_pending = Statement(
+        lambda d: (
+            update(checkins)
+            .where(checkins.c.user_id == _uid, checkins.c.status == PENDING)
+            .values(status=CANCELLED)
+        )
+    )
+
+    async def _write_schedule_in(
+        self, tx: Any, user_id: int, chat_id: int, write: ScheduleWrite, now: datetime
+    ) -> None:
+        plan = write.plan
+        await tx.run(
+            self._write_schedule,
+            user_id=user_id,
+            chat_id=chat_id,
+            cadence=plan.cadence,
+            hour=plan.hour,
+            minute=plan.minute,
+            zone=plan.zone,
+            weekday=plan.weekday,
+            anchor=plan.anchor,
+            next_due_at=write.next_due_at,
+            paused_until=write.paused_until,
+            active=write.active,
+            seen=[],
+            created_at=now,
+            updated_at=now,
+        )
+        if write.cancel_pending:
+            await tx.run(self._cancel_pending, user_id=user_id)
+
+    _record = Statement(
+        lambda d: (
+            update(checkins)
+            .where(checkins.c.id == bindparam("id"), checkins.c.user_id == _uid)
+            .values(
+                mood=func.coalesce(bindparam("mood", type_=Integer), checkins.c.mood),
+                kept=func.coalesce(bindparam("kept", type_=Boolean), checkins.c.kept),
+                note=func.coalesce(bindparam("note", type_=Text), checkins.c.note),
+                answered_at=bindparam("now", type_=checkins.c.answered_at.type),
+            )
+        )
+    )
+
+    async def _record_in(self, tx: Any, user_id: int, record: Record, now: datetime) -> None:
+        await tx.run(
+            self._record,
+            id=record.checkin_id,
+            user_id=user_id,
+            mood=record.mood,
+            kept=record.kept,
+            note=record.note,
+            now=now,
+        )
+
+    async def state_of(self, user_id: int) -> StateDict | None:
+        async with self._db.transaction() as tx:
+            row = await tx.one(self._load, user_id=user_id)
+        return row["state"] if row else None

@@ -1,0 +1,149 @@
+"""One input through the core inside one transaction, and what it asks the adapters to show.
+
+Both adapters (Telegram and the console) call `Service.handle` and show the
+`Response` it returns; neither reaches into the database. Whatever an input
+does (export, forget, hide, progress) is carried out here, in the turn's own
+transaction (see `bot.db.turns`), and comes back as things to show and
+message ids to delete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.content import Content
+from bot.core import progress, router
+from bot.core.checkins.answers import referenced
+from bot.core.checkins.records import Delivered, Snapshot
+from bot.core.inputs import Input
+from bot.core.replies import Effect, Reply
+from bot.core.state import State
+from bot.core.turn import Context, Outcome
+from bot.db.database import Database
+from bot.db.turns import Decision, Done, StateDict
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send her: her data, as JSON."""
+
+    data: bytes
+    filename: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A picture to send her: her progress chart, with its summary as the caption."""
+
+    png: bytes
+    caption: str
+
+
+Show = Reply | Document | Photo
+
+
+@dataclass(frozen=True)
+class Response:
+    """What an input comes to, for an adapter to show.
+
+    `settle` and `refresh` rewrite the message whose button she pressed; `shows`
+    go out in order; `delete` are messages of this chat to remove (hide, forget);
+    `forgot`: she was just forgotten, so nothing more about her may be written.
+    """
+
+    outcome: Outcome
+    shows: tuple[Show, ...]
+    delete: tuple[int, ...] = ()
+
+    @property
+    def forgot(self) -> bool:
+        return self.outcome.effect is Effect.FORGET
+
+    @property
+    def replies(self) -> tuple[Reply, ...]:
+        return self.outcome.replies
+
+
+class Service:
+    def __init__(self, content: Content, db: Database, clock: Clock = utc_now) -> None:
+        self.content = content
+        self.db = db
+        self.clock = clock
+
+    async def handle(
+        self, user_id: int, chat_id: int, event: Input, incoming: int | None = None
+    ) -> Response:
+        """Apply `event` to her stored state; return what to show.
+
+        Someone with no row who only reads (/sos, /about, /mydata after /forget)
+        leaves no row behind: a row is created only once her state moves.
+        `incoming`: the id of her message, remembered in the same transaction.
+        """
+        now = self.clock()
+        content = self.content
+
+        def apply(
+            raw: StateDict | None, snap: Snapshot | None, delivered: Delivered | None
+        ) -> Decision[Outcome]:
+            state = State.from_dict(raw, content)
+            outcome = router.respond(content, state, event, Context(now, snap, delivered))
+            after = outcome.state.to_dict()
+            keep = None if raw is None and after == state.to_dict() else after
+            return Decision(keep, outcome, outcome.write, outcome.record, outcome.effect)
+
+        done = await self.db.turns.turn(
+            user_id, chat_id, apply, referenced(event), now, incoming=incoming
+        )
+        return await self._respond(done, chat_id, now)
+
+    async def _respond(self, done: Done[Outcome], chat_id: int, now: datetime) -> Response:
+        outcome = done.result
+        shows: list[Show] = []
+        if outcome.effect is Effect.EXPORT:
+            shows.append(self._export(done.export or {}, now))
+        elif outcome.effect is Effect.PROGRESS:
+            shows.append(await self._progress(done.history or []))
+        delete = tuple(sorted({m for c, m in done.deletable if c == chat_id}))
+        return Response(outcome, (*shows, *outcome.replies), delete)
+
+    def _export(self, tables: dict[str, Any], now: datetime) -> Document:
+        document = {"exported_at": now.isoformat(), "tables": tables}
+        data = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
+        return Document(data, "my-data.json", self.content.messages.mydata_caption)
+
+    async def _progress(self, history: list[Any]) -> Show:
+        """Her history as a chart with a summary caption, or as text when there is no chart."""
+        content = self.content
+        text = progress.summary(content, history)
+        png = None
+        if history:
+            try:
+                # Drawing takes tens of milliseconds: keep it off the loop everyone shares.
+                png = await asyncio.to_thread(progress.chart, content, history)
+            except Exception as exc:  # the words still go out without the picture
+                log.warning("could not draw a progress chart: %s", type(exc).__name__)
+        if png is None:
+            return Reply(text=text, title=content.checkins.progress_title)
+        return Photo(png, text)
+
+    async def sent(self, user_id: int, chat_id: int, message_ids: Iterable[int]) -> None:
+        """Remember ids of messages just sent to her (or hers), so hide and /forget find them."""
+        await self.db.chat.remember(user_id, chat_id, message_ids)
+
+    async def close(self) -> None:
+        await self.db.close()
