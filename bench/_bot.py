@@ -1,9 +1,9 @@
 """Every part of the bot the benchmarks use, imported here and nowhere else in `bench`.
 
-The bot's internals are being reorganised (the store split by concern, the
-dispatcher renamed); when a name moves, this is the one module to repoint.
-The two helpers below reach into the bot where no public seam exists; each
-says why.
+The bot's internals move (the store became a database of aggregates, the
+dispatcher is to become a sender); when a name moves, this is the one module
+to repoint. The two helpers below reach into the bot where no public seam
+exists; each says why.
 """
 
 from __future__ import annotations
@@ -18,13 +18,16 @@ from telegram.ext import Application
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import END, Content, ContentError, Step, load_content
-from bot.conversation import Conversation
+from bot.core.asks import question
+from bot.core.checkins.records import Claimed, Due
+from bot.core.inputs import DONE, Action, Choice
+from bot.core.state import State
+from bot.db.database import Database, open_database
 from bot.db.migrate import upgrade
-from bot.db.store import Claimed, Due, Store, open_store
+from bot.db.queue import CheckinQueue
 from bot.db.url import normalize
-from bot.dialogue import DONE, Action, Choice
-from bot.flow import State, question
 from bot.logs import configure as configure_logs
+from bot.service import Service
 from bot.telegram.app import build
 from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.render import encode, keyboard
@@ -34,18 +37,19 @@ __all__ = [
     "DONE",
     "END",
     "Action",
+    "CheckinQueue",
     "Choice",
     "Claimed",
     "ConfigError",
     "Content",
     "ContentError",
-    "Conversation",
+    "Database",
     "Dispatcher",
     "Due",
+    "Service",
     "Settings",
     "State",
     "Step",
-    "Store",
     "Throttle",
     "advance_alone",
     "build",
@@ -55,7 +59,7 @@ __all__ = [
     "lift_send_limit",
     "load_content",
     "load_settings",
-    "open_store",
+    "open_database",
     "question",
     "sqlite_url",
     "upgrade",
@@ -78,13 +82,14 @@ def lift_send_limit(app: Application) -> None:
     limiter.throttle.per_second = sys.maxsize
 
 
-async def advance_alone(store: Store, moved: list[dict[str, Any]]) -> float:
+async def advance_alone(queue: CheckinQueue, moved: list[dict[str, Any]]) -> float:
     """Seconds the UPDATE that moves claimed schedules on takes by itself, in its own transaction.
 
-    It is the statement `Store.claim_due` runs; the store offers no way to run
-    it alone, and `bench checkins` reports it apart from the claim around it.
+    It is the statement `CheckinQueue.claim_due` runs; the queue offers no way
+    to run it alone, and `bench checkins` reports it apart from the claim
+    around it.
     """
-    async with store._db.transaction() as tx:
+    async with queue._db.transaction() as tx:
         started = time.perf_counter()
-        await tx.many(store._advance, moved)
+        await tx.many(queue._advance, moved)
         return time.perf_counter() - started

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._bot import (
+    CheckinQueue,
     Claimed,
     Content,
     Dispatcher,
@@ -45,7 +46,7 @@ from bench._bot import (
     State,
     Throttle,
     advance_alone,
-    open_store,
+    open_database,
     sqlite_url,
 )
 from bench.common import (
@@ -170,9 +171,9 @@ def claims(content: Content, database: str, now: str, count: int) -> dict[str, A
 
 
 async def _claims(content: Content, path: Path, now: datetime, count: int) -> dict[str, Any]:
-    store = open_store(sqlite_url(path))
+    db = open_database(sqlite_url(path))
     dispatcher = Dispatcher(
-        content, store, None, Throttle(), clock=lambda: now, batch=CLAIM, rng=random.Random(1)
+        content, db.queue, None, Throttle(), clock=lambda: now, batch=CLAIM, rng=random.Random(1)
     )
     claim_ms: list[float] = []
     decide_ms: list[float] = []
@@ -189,7 +190,7 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
         await claim([])  # warm: zones loaded and pages read, as in a bot that has been running
         for _ in range(REPEATS):
             await claim(claim_ms)
-        _time_decisions(store, decide_ms)
+        _time_decisions(db.queue, decide_ms)
         for _ in range(REPEATS):
             await claim([])
         rng = random.Random(3)
@@ -199,9 +200,9 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
                 {"user_id": user, "next_due_at": later, "seen": ["e1", "e2"], "now": now}
                 for user in rng.sample(range(1, count + 1), CLAIM)
             ]
-            advance_ms.append(await advance_alone(store, moved) * 1000)
+            advance_ms.append(await advance_alone(db.queue, moved) * 1000)
     finally:
-        await store.close()
+        await db.close()
     return {
         "claim_ms": claim_ms,
         "decide_ms": decide_ms,
@@ -210,9 +211,9 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
     }
 
 
-def _time_decisions(store: Any, took: list[float]) -> None:
+def _time_decisions(queue: CheckinQueue, took: list[float]) -> None:
     """From now on, note how long a claim spends in the dispatcher's `decide`, row by row."""
-    claim_due = store.claim_due
+    claim_due = queue.claim_due
 
     async def timed(now: datetime, limit: int, decide: Callable[[Due], Claimed]) -> int:
         spent = 0.0
@@ -229,7 +230,7 @@ def _time_decisions(store: Any, took: list[float]) -> None:
         took.append(spent * 1000)
         return claimed
 
-    store.claim_due = timed
+    queue.claim_due = timed  # type: ignore[method-assign]
 
 
 def measure(content: Content, sizes: list[int], out: Out = print) -> int:

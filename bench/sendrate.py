@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
-from bench._bot import Content, Dispatcher, Throttle, open_store
+from bench._bot import Content, Dispatcher, Throttle, open_database
 from bench.checkins import STAMP, fill
 from bench.common import Out, figure, progress, temp_database
 
@@ -114,9 +114,9 @@ def _windows(times: list[float]) -> tuple[int, int | None]:
 
 
 async def _send(content: Content, url: URL, seconds: float) -> list[tuple[float, int]]:
-    store = open_store(url)
+    db = open_database(url)
     bot = InstantBot()
-    dispatcher = Dispatcher(content, store, bot, Throttle(), rng=random.Random(1))
+    dispatcher = Dispatcher(content, db.queue, bot, Throttle(), rng=random.Random(1))
     try:
         dispatcher.start()
         started = time.monotonic()
@@ -125,5 +125,5 @@ async def _send(content: Content, url: URL, seconds: float) -> list[tuple[float,
             progress("sending for seconds", round(time.monotonic() - started), round(seconds))
         await dispatcher.stop()
     finally:
-        await store.close()
+        await db.close()
     return bot.sent

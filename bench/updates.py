@@ -16,8 +16,9 @@ runs): Telegram's limit would otherwise be measured instead of the bot.
 Echo and bot runs alternate; each figure is the median of the timed runs, and
 the ratio the median of each bot run against the echo run just before it.
 Besides µs and updates a second for both:
-- bot.core_us: the bot's own work per update (`Conversation.handle`, the pure
-  flow and her state read and written in SQLite, and noting message ids);
+- bot.core_us: the bot's own work per update (`Service.handle`: the pure core
+  and her state read and written in SQLite; `Service.sent`: noting the ids
+  of the messages sent);
 - bot.core_ratio: that own work against the echo's whole update (the target
   is at most 1x);
 - bot.api_calls: Bot API calls per update (the echo makes one);
@@ -51,14 +52,14 @@ from bench._bot import (
     Action,
     Choice,
     Content,
-    Conversation,
+    Service,
     Settings,
     Step,
     build,
     encode,
     keyboard,
     lift_send_limit,
-    open_store,
+    open_database,
     question,
 )
 from bench.common import Out, figure, median, progress, temp_database
@@ -259,12 +260,12 @@ async def _measure(
     echo_app, echo_request, echo_errors = await _echo_app()
     settings = Settings(database_url=url, telegram_bot_token=TOKEN)
     builder, bot_request = _offline(ApplicationBuilder())
-    store = open_store(url)
-    conversation = Conversation(content, store)
+    db = open_database(url)
+    service = Service(content, db)
     own = Stopwatch()  # the bot's own work: the flow, her state and the message ids in SQLite
-    conversation.handle = own.wrap(conversation.handle)  # type: ignore[method-assign]
-    store.remember = own.wrap(store.remember)  # type: ignore[method-assign]
-    app = build(settings, conversation, builder, checkins=False)
+    service.handle = own.wrap(service.handle)  # type: ignore[method-assign]
+    service.sent = own.wrap(service.sent)  # type: ignore[method-assign]
+    app = build(settings, service, builder, checkins=False)
     bot_errors = Errors()
     app.add_error_handler(bot_errors)
     lift_send_limit(app)
@@ -300,7 +301,7 @@ async def _measure(
         walks = [script.assessment(user, typing=False) for user in pressing]
         per_press, messages = await _count_presses(app, bot_request, walks)
         last_users.append(pressing[-1])
-        unfinished = [u for u in last_users if not _finished(content, await store.state_of(u))]
+        unfinished = [u for u in last_users if not _finished(content, await db.turns.state_of(u))]
     finally:
         await app.shutdown()
         assert app.post_shutdown is not None
