@@ -1,10 +1,13 @@
-"""Reply latency under load, end to end: `python bench/e2e_load.py [--users 50 200] [--seconds 60]`.
+"""Throughput at saturation, closed loop: `python -m bench.e2e_load [--users N ...] [--seconds S]`.
 
 Starts the Bot API emulator on 127.0.0.1 and `python -m bot run` against it
 (a throwaway SQLite file), then lets N simulated users walk whole assessments
-at once for the given time. The latency of a step is from her tap or message
-reaching "Telegram" to the bot's answer arriving there. Prints one figure per
-line (`name value unit`). A benchmark, not a test: nothing is asserted.
+at once for the given time, each tapping again the moment an answer arrives:
+far busier than people are, so it finds the rig's ceiling (steps a second)
+and the queue in front of it. `bench latency` is the open-loop measure at
+Telegram's pace. The latency of a step is from her tap or message reaching
+"Telegram" to the bot's answer arriving there. Prints one figure per line
+(`name value unit`). A benchmark, not a test: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -15,40 +18,39 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bot.content import load_content  # noqa: E402
-from bot.db.url import normalize  # noqa: E402
-from tests.e2e.conftest import BotProcess, bot_environment, errors_in  # noqa: E402
-from tests.e2e.load import one_assessment, percentile  # noqa: E402
-from tests.emulator import BotAPI  # noqa: E402
+from bench._bot import load_content
+from bench.common import note, percentile
+from bench.process import Process, emulator, environment
+from tests.e2e.load import one_assessment
+from tests.emulator import BotAPI
 
 
 def run(users: int, seconds: float) -> dict[str, float]:
     content = load_content()
-    api = BotAPI().start()
-    folder = Path(tempfile.mkdtemp(prefix="bot-load-"))
-    url = normalize(f"sqlite:///{folder / 'bot.sqlite3'}")
-    env = bot_environment(api, url, LOG_LEVEL="WARNING")
-    bot = BotProcess(env, folder).start()
+    api = emulator()
     latencies: list[float] = []
     rounds = [0]
     try:
-        api.wait_polling()
-        deadline = time.monotonic() + seconds
+        with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+            env = environment(api, DATABASE_URL=f"sqlite:///{folder}/bot.sqlite3")
+            bot = Process(["bot", "run"], env, Path(folder), "bot").start()
+            try:
+                bot.wait_polling(api)
+                deadline = time.monotonic() + seconds
 
-        async def session(api: BotAPI, user: int) -> None:
-            while time.monotonic() < deadline:
-                await one_assessment(api, user, content, latencies)
-                rounds[0] += 1
+                async def session(api: BotAPI, user: int) -> None:
+                    while time.monotonic() < deadline:
+                        await one_assessment(api, user, content, latencies)
+                        rounds[0] += 1
 
-        started = time.monotonic()
-        api.run_users(session, list(range(10_001, 10_001 + users)), timeout=seconds + 120)
-        elapsed = time.monotonic() - started
-        errors = len(errors_in(bot.log))
+                started = time.monotonic()
+                everyone = list(range(10_001, 10_001 + users))
+                api.run_users(session, everyone, timeout=seconds + 120)
+                elapsed = time.monotonic() - started
+            finally:
+                bot.stop()
+            errors = len(bot.errors())
     finally:
-        bot.stop()
         api.stop()
     return {
         "steps": len(latencies),
@@ -62,12 +64,14 @@ def run(users: int, seconds: float) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.e2e_load", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--users", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
     for users in args.users:
-        print(f"# {users} users for {args.seconds:.0f} s", file=sys.stderr)
+        note(f"{users} users for {args.seconds:.0f} s")
         figures = run(users, args.seconds)
         units = {"steps": "count", "assessments": "count", "steps_per_s": "1/s", "errors": "count"}
         for name, value in figures.items():

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | console | webhook | db | content | safety | drafts | bench]`.
+"""Command line: `python -m bot [run | console | webhook | db | content | safety | drafts]`.
 
 With no command it runs the bot when a token is set, and otherwise explains
 how to get one and offers the terminal console. Every command that talks to
@@ -155,17 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     drafts = sub.add_parser("drafts", help="measure the /draft patterns on the labelled drafts")
     drafts.add_argument("task", choices=["eval"])
     drafts.add_argument("--data", type=Path, help="labelled YAML instead of tests/data/drafts.yaml")
-    bench = sub.add_parser("bench", help="measure what the bot costs (prints one figure a line)")
-    bench.add_argument(
-        "task",
-        nargs="?",
-        default="all",
-        choices=["updates", "checkins", "sendrate", "startup", "all"],
-        help="which benchmark (default: all)",
-    )
-    bench.add_argument(
-        "--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="schedule counts"
-    )
     args = parser.parse_args(argv)
 
     try:
@@ -191,10 +180,6 @@ def main(argv: list[str] | None = None) -> int:
         return safety_eval(content, args.data)
     if args.command == "drafts":
         return drafts_eval(content, args.data)
-    if args.command == "bench":
-        from bot import bench as benchmarks
-
-        return benchmarks.main(content, args.task, args.sizes)
     if args.command == "db":
         from bot.db.migrate import upgrade
 

@@ -1,8 +1,8 @@
-"""`python -m bot.benchmarks.child TASK JSON`: one measurement in a process of its own.
+"""`python -m bench.child TASK JSON`: one measurement in a process of its own.
 
-Peak memory (`ru_maxrss`) only ever grows, so a figure about memory needs a
-process that did nothing else first. The parent (`common.run_child`) passes
-the task's arguments as JSON; the figures come back as one JSON line.
+Peak memory only ever grows, so a figure about memory needs a process that did
+nothing else first. The parent (`common.run_child`) passes the task's
+arguments as JSON; the figures come back as one JSON line.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ def main(argv: list[str]) -> int:
     task, arguments = argv
     kwargs: dict[str, Any] = json.loads(arguments)
     if task == "checkins":
-        from bot.benchmarks import checkins
-        from bot.config import load_settings
-        from bot.content import load_content
+        from bench import checkins
+        from bench._bot import load_content, load_settings
 
         found = checkins.claims(load_content(load_settings().content_dir), **kwargs)
     elif task == "jobqueue":
-        from bot.benchmarks import jobqueue
+        from bench import jobqueue
 
         found = jobqueue.jobs(**kwargs)
     else:

@@ -30,9 +30,9 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
-from bot.benchmarks.checkins import STAMP, fill
-from bot.benchmarks.common import Out, figure, progress, temp_database
-from bot.content import Content
+from bench._bot import Content, Dispatcher, Throttle, open_database
+from bench.checkins import STAMP, fill
+from bench.common import Out, figure, progress, temp_database
 
 SECONDS = 20.0
 DUE = 600
@@ -114,13 +114,9 @@ def _windows(times: list[float]) -> tuple[int, int | None]:
 
 
 async def _send(content: Content, url: URL, seconds: float) -> list[tuple[float, int]]:
-    from bot.db.store import open_store
-    from bot.telegram.dispatcher import Dispatcher
-    from bot.telegram.throttle import Throttle
-
-    store = open_store(url)
+    db = open_database(url)
     bot = InstantBot()
-    dispatcher = Dispatcher(content, store, bot, Throttle(), rng=random.Random(1))
+    dispatcher = Dispatcher(content, db.queue, bot, Throttle(), rng=random.Random(1))
     try:
         dispatcher.start()
         started = time.monotonic()
@@ -129,5 +125,5 @@ async def _send(content: Content, url: URL, seconds: float) -> list[tuple[float,
             progress("sending for seconds", round(time.monotonic() - started), round(seconds))
         await dispatcher.stop()
     finally:
-        await store.close()
+        await db.close()
     return bot.sent

@@ -16,11 +16,21 @@ runs): Telegram's limit would otherwise be measured instead of the bot.
 Echo and bot runs alternate; each figure is the median of the timed runs, and
 the ratio the median of each bot run against the echo run just before it.
 Besides µs and updates a second for both:
-- bot.core_us: the bot's own work per update (`Conversation.handle`, the pure
-  flow and her state read and written in SQLite, and noting message ids);
+- bot.core_us: the bot's own work per update (`Service.handle`: the pure core
+  and her state read and written in SQLite; `Service.sent`: noting the ids
+  of the messages sent);
+- bot.core_ratio: that own work against the echo's whole update (the target
+  is at most 1x);
 - bot.api_calls: Bot API calls per update (the echo makes one);
 - bot.ptb_us_per_call: the rest (python-telegram-bot, the handlers,
   rendering) per Bot API call, to set beside the echo's whole update.
+
+After the timed rounds, untimed, a few more women answer everything by
+button, to count what one tap costs in Bot API calls:
+- bot.api_calls_per_press: calls per button press (answering the press,
+  editing the pressed message, the next question);
+- bot.messages_per_assessment: messages she receives from /start to the
+  check-in offer.
 """
 
 from __future__ import annotations
@@ -28,7 +38,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -37,18 +46,32 @@ from sqlalchemy.engine import URL
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.benchmarks.common import Out, figure, median, progress, temp_database
-from bot.benchmarks.offline import BOT_USER, TOKEN, InstantRequest
-from bot.content import END, Content, Step
-from bot.dialogue import DONE, Action, Choice
-from bot.flow import question
-from bot.telegram.render import encode, keyboard
+from bench._bot import (
+    DONE,
+    END,
+    Action,
+    Choice,
+    Content,
+    Service,
+    Settings,
+    Step,
+    build,
+    encode,
+    keyboard,
+    lift_send_limit,
+    open_database,
+    question,
+)
+from bench.common import Out, figure, median, progress, temp_database
+from bench.offline import BOT_USER, SENDS, TOKEN, InstantRequest
 
 T = TypeVar("T")
 
 ROUNDS = 7
 ECHO_UPDATES = 2_000
 ASSESSMENTS = 40
+COUNTED = 5
+"""Assessments walked by button only, untimed, to count the calls one press makes."""
 
 
 class Errors:
@@ -131,8 +154,11 @@ class Script:
         }
         return {"update_id": next(self._update_ids), "callback_query": query}
 
-    def assessment(self, user_id: int) -> list[dict[str, Any]]:
-        """/start, then every question: buttons and typing alternate, two tactics, Done."""
+    def assessment(self, user_id: int, typing: bool = True) -> list[dict[str, Any]]:
+        """/start, then every question, two tactics ticked, Done.
+
+        With `typing`, every other answer is typed instead of pressed.
+        """
         updates = [self.text(user_id, "/start")]
         step = self.content.steps[0]
         for index in itertools.count():
@@ -140,7 +166,7 @@ class Script:
             if step.multi:
                 ticks = dict.fromkeys((safe[user_id % len(safe)], safe[(user_id + 2) % len(safe)]))
                 for n, answer in enumerate(ticks):
-                    if n % 2:
+                    if typing and n % 2:
                         updates.append(self.text(user_id, answer.label))
                     else:
                         updates.append(
@@ -150,7 +176,7 @@ class Script:
                 chosen = None
             else:
                 chosen = safe[(user_id + index) % len(safe)]
-                if index % 2:
+                if typing and index % 2:
                     updates.append(self.text(user_id, chosen.label))
                 else:
                     updates.append(self.press(user_id, step, encode(Choice(step.id, chosen.id))))
@@ -188,13 +214,22 @@ async def _echo_app() -> tuple[Application, InstantRequest, Errors]:
     return app, request, errors
 
 
-def _unthrottled(app: Application) -> None:
-    """Lift the 30-a-second window (Telegram's limit, not this bot's cost); keep its bookkeeping."""
-    from bot.telegram.throttle import SharedLimiter
-
-    limiter = app.bot.rate_limiter
-    assert isinstance(limiter, SharedLimiter)
-    limiter.throttle.per_second = sys.maxsize
+async def _count_presses(
+    app: Application, request: InstantRequest, walks: list[list[dict[str, Any]]]
+) -> tuple[float, float]:
+    """Walk assessments by button only: Bot API calls per press, messages per assessment."""
+    bot = app.bot
+    press_calls = presses = 0
+    sent_before = sum(request.calls[m] for m in SENDS)
+    for walk in walks:
+        for raw in walk:
+            before = request.calls.total()
+            await app.process_update(Update.de_json(raw, bot))
+            if "callback_query" in raw:
+                press_calls += request.calls.total() - before
+                presses += 1
+    sent = sum(request.calls[m] for m in SENDS) - sent_before
+    return press_calls / presses, sent / len(walks)
 
 
 def measure(
@@ -204,34 +239,36 @@ def measure(
     rounds: int = ROUNDS,
     echo_updates: int = ECHO_UPDATES,
     assessments: int = ASSESSMENTS,
+    counted: int = COUNTED,
 ) -> int:
     """Print updates per second and µs per update for both bots, and their ratio."""
     with temp_database() as (_, url):  # migrated before the event loop starts, as `run` does
-        return asyncio.run(_measure(content, url, out, rounds, echo_updates, assessments))
+        return asyncio.run(_measure(content, url, out, rounds, echo_updates, assessments, counted))
 
 
 async def _measure(
-    content: Content, url: URL, out: Out, rounds: int, echo_updates: int, assessments: int
+    content: Content,
+    url: URL,
+    out: Out,
+    rounds: int,
+    echo_updates: int,
+    assessments: int,
+    counted: int,
 ) -> int:
-    from bot.config import Settings
-    from bot.conversation import Conversation
-    from bot.db.store import open_store
-    from bot.telegram.app import build
-
     script = Script(content)
     users = itertools.count(10_000)
     echo_app, echo_request, echo_errors = await _echo_app()
     settings = Settings(database_url=url, telegram_bot_token=TOKEN)
     builder, bot_request = _offline(ApplicationBuilder())
-    store = open_store(url)
-    conversation = Conversation(content, store)
+    db = open_database(url)
+    service = Service(content, db)
     own = Stopwatch()  # the bot's own work: the flow, her state and the message ids in SQLite
-    conversation.handle = own.wrap(conversation.handle)  # type: ignore[method-assign]
-    store.remember = own.wrap(store.remember)  # type: ignore[method-assign]
-    app = build(settings, conversation, builder, checkins=False)
+    service.handle = own.wrap(service.handle)  # type: ignore[method-assign]
+    service.sent = own.wrap(service.sent)  # type: ignore[method-assign]
+    app = build(settings, service, builder, checkins=False)
     bot_errors = Errors()
     app.add_error_handler(bot_errors)
-    _unthrottled(app)
+    lift_send_limit(app)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
@@ -260,7 +297,11 @@ async def _measure(
                 bot_updates += len(walked)
             last_users.append(walkers[-1])
             progress("updates rounds", run + 1, rounds + 1)
-        unfinished = [u for u in last_users if not _finished(content, await store.state_of(u))]
+        pressing = [next(users) for _ in range(counted)]
+        walks = [script.assessment(user, typing=False) for user in pressing]
+        per_press, messages = await _count_presses(app, bot_request, walks)
+        last_users.append(pressing[-1])
+        unfinished = [u for u in last_users if not _finished(content, await db.turns.state_of(u))]
     finally:
         await app.shutdown()
         assert app.post_shutdown is not None
@@ -278,9 +319,12 @@ async def _measure(
     figure(out, "update.bot.per_s", 1e6 / mine, "updates/s", 0)
     figure(out, "update.bot.us", mine, "us")
     figure(out, "update.bot.core_us", median(own_us), "us")
+    figure(out, "update.bot.core_ratio", median(own_us) / echo, "x", 2)
     per_call = (mine - median(own_us)) / (bot_calls / bot_updates)
     figure(out, "update.bot.ptb_us_per_call", per_call, "us")
     figure(out, "update.bot.api_calls", bot_calls / bot_updates, "calls/update", 2)
+    figure(out, "update.bot.api_calls_per_press", per_press, "calls/press", 2)
+    figure(out, "update.bot.messages_per_assessment", messages, "messages", 1)
     figure(out, "update.ratio", median(ratios), "x", 2)
     return 0
 

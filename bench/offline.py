@@ -20,7 +20,10 @@ from telegram.request import BaseRequest, RequestData
 
 TOKEN = "123456:TEST"
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Steady", "username": "steady_bot"}
-MESSAGES = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "sendPhoto")
+SENDS = ("sendMessage", "sendDocument", "sendPhoto")
+"""The calls that put a new message in her chat."""
+MESSAGES = (*SENDS, "editMessageText", "editMessageReplyMarkup")
+"""The calls that answer with the message they sent or edited."""
 
 
 class InstantRequest(BaseRequest):

@@ -7,6 +7,8 @@ figure, so a script can read the output and two runs can be diffed.
 from __future__ import annotations
 
 import json
+import math
+import os
 import resource
 import statistics
 import subprocess
@@ -19,7 +21,11 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
+from bench._bot import sqlite_url, upgrade
+
 Out = Callable[[str], None]
+ROOT = Path(__file__).resolve().parents[1]
+"""The checkout: `bench` runs from it, and the processes it starts run `bot` from it."""
 
 
 def figure(out: Out, name: str, value: float, unit: str, decimals: int = 1) -> None:
@@ -32,6 +38,12 @@ def figure(out: Out, name: str, value: float, unit: str, decimals: int = 1) -> N
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The nearest-rank `p`th percentile: a value that was measured, never an interpolation."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def progress(label: str, done: int, total: int) -> None:
@@ -77,25 +89,30 @@ def peak_rss_mib() -> float:
 @contextmanager
 def temp_database(name: str = "bench.sqlite3") -> Iterator[tuple[Path, URL]]:
     """A migrated SQLite file in a throwaway folder, removed afterwards."""
-    from bot.db.migrate import upgrade
-    from bot.db.url import normalize
-
     with tempfile.TemporaryDirectory(prefix="bot-bench-") as folder:
         path = Path(folder) / name
-        url = normalize(f"sqlite:///{path}")
+        url = sqlite_url(path)
         upgrade(url)
         yield path, url
 
 
 def run_child(task: str, **arguments: Any) -> dict[str, Any]:
-    """Run `task` of `bot.benchmarks.child` in a fresh Python; return the figures it printed."""
+    """Run `task` of `bench.child` in a fresh Python; return the figures it printed."""
     done = subprocess.run(
-        [sys.executable, "-m", "bot.benchmarks.child", task, json.dumps(arguments)],
+        [sys.executable, "-m", "bench.child", task, json.dumps(arguments)],
         capture_output=True,
         text=True,
         check=False,
+        env=checkout_environment(),
     )
     if done.returncode != 0:
         raise RuntimeError(f"benchmark child {task!r} failed:\n{done.stderr[-3000:]}")
     found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return found
+
+
+def checkout_environment(**extra: str) -> dict[str, str]:
+    """This environment, with the checkout first on the import path, so `-m bench` and
+    `-m bot` in a child are this checkout's wherever the child starts."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, **extra}

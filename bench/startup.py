@@ -26,13 +26,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.benchmarks.common import Out, figure, median, progress
-from bot.benchmarks.offline import BOT_USER, TOKEN
+from bench.common import ROOT, Out, checkout_environment, figure, median, progress
+from bench.offline import BOT_USER, TOKEN
 
 RUNS = 5
 PATIENCE = 60.0
 """Seconds to wait for a first getUpdates, or for the process to end after SIGTERM."""
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class FakeTelegram:
@@ -56,12 +55,11 @@ class FakeTelegram:
 
 async def _start_once(base_url: str, database: Path, server: FakeTelegram, log: Path) -> float:
     """Seconds from starting the process to its first getUpdates; then SIGTERM and wait."""
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": base_url,
-        "DATABASE_URL": f"sqlite:///{database}",
-    }
+    env = checkout_environment(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=base_url,
+        DATABASE_URL=f"sqlite:///{database}",
+    )
     server.first_poll = asyncio.get_running_loop().create_future()
     with log.open("ab") as errors:
         started = time.perf_counter()

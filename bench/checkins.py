@@ -19,7 +19,10 @@ whole table as real slots are:
   size against the peak at 10,000 schedules.
 
 `bench checkins` then measures python-telegram-bot's JobQueue with one job
-per user at the smallest size (`bot.benchmarks.jobqueue`), for comparison.
+per user at the smallest size (`bench.jobqueue`), for comparison.
+
+The fill is plain SQL on `sqlite3`, here and not in the bot: the bot never
+needs to write a million schedules at once.
 """
 
 from __future__ import annotations
@@ -32,9 +35,21 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.benchmarks.common import (
+from bench._bot import (
+    CheckinQueue,
+    Claimed,
+    Content,
+    Dispatcher,
+    Due,
+    State,
+    Throttle,
+    advance_alone,
+    open_database,
+    sqlite_url,
+)
+from bench.common import (
     Out,
     figure,
     median,
@@ -44,10 +59,6 @@ from bot.benchmarks.common import (
     run_child,
     temp_database,
 )
-from bot.content import Content
-
-if TYPE_CHECKING:
-    from bot.db.store import Claimed, Due
 
 CLAIM = 500
 REPEATS = 5
@@ -70,8 +81,6 @@ STAMP = "%Y-%m-%d %H:%M:%S.%f"
 
 def states(content: Content, count: int, rng: random.Random) -> list[str]:
     """`count` stored conversation states of women who finished the assessment, as JSON."""
-    from bot.flow import State
-
     found = []
     for _ in range(count):
         profile: dict[str, tuple[str, ...]] = {}
@@ -162,14 +171,9 @@ def claims(content: Content, database: str, now: str, count: int) -> dict[str, A
 
 
 async def _claims(content: Content, path: Path, now: datetime, count: int) -> dict[str, Any]:
-    from bot.db.store import open_store
-    from bot.db.url import normalize
-    from bot.telegram.dispatcher import Dispatcher
-    from bot.telegram.throttle import Throttle
-
-    store = open_store(normalize(f"sqlite:///{path}"))
+    db = open_database(sqlite_url(path))
     dispatcher = Dispatcher(
-        content, store, None, Throttle(), clock=lambda: now, batch=CLAIM, rng=random.Random(1)
+        content, db.queue, None, Throttle(), clock=lambda: now, batch=CLAIM, rng=random.Random(1)
     )
     claim_ms: list[float] = []
     decide_ms: list[float] = []
@@ -186,23 +190,19 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
         await claim([])  # warm: zones loaded and pages read, as in a bot that has been running
         for _ in range(REPEATS):
             await claim(claim_ms)
-        _time_decisions(store, decide_ms)
+        _time_decisions(db.queue, decide_ms)
         for _ in range(REPEATS):
             await claim([])
         rng = random.Random(3)
         for _ in range(REPEATS):
             later = now + timedelta(days=1)
             moved = [
-                {"user_id": user, "next_due_at": later, "seen": ["e1", "e2"], "now": now}
+                {"user_id": user, "next_due_at": later, "seen": ["e1", "e2"], "asked": None, "now": now}
                 for user in rng.sample(range(1, count + 1), CLAIM)
             ]
-            # The statement a claim runs to move its schedules on (`Store.claim_due`).
-            async with store._db.transaction() as tx:
-                started = time.perf_counter()
-                await tx.many(store._advance, moved)
-                advance_ms.append((time.perf_counter() - started) * 1000)
+            advance_ms.append(await advance_alone(db.queue, moved) * 1000)
     finally:
-        await store.close()
+        await db.close()
     return {
         "claim_ms": claim_ms,
         "decide_ms": decide_ms,
@@ -211,9 +211,9 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
     }
 
 
-def _time_decisions(store: Any, took: list[float]) -> None:
+def _time_decisions(queue: CheckinQueue, took: list[float]) -> None:
     """From now on, note how long a claim spends in the dispatcher's `decide`, row by row."""
-    claim_due = store.claim_due
+    claim_due = queue.claim_due
 
     async def timed(now: datetime, limit: int, decide: Callable[[Due], Claimed]) -> int:
         spent = 0.0
@@ -230,7 +230,7 @@ def _time_decisions(store: Any, took: list[float]) -> None:
         took.append(spent * 1000)
         return claimed
 
-    store.claim_due = timed
+    queue.claim_due = timed  # type: ignore[method-assign]
 
 
 def measure(content: Content, sizes: list[int], out: Out = print) -> int:

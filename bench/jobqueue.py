@@ -20,7 +20,8 @@ import time
 import tracemalloc
 from typing import TYPE_CHECKING, Any
 
-from bot.benchmarks.common import Out, figure, note, peak_rss_mib, rss_mib, run_child
+from bench.common import Out, figure, note, peak_rss_mib, rss_mib, run_child
+from bench.offline import TOKEN, InstantRequest
 
 if TYPE_CHECKING:
     from telegram.ext import JobQueue
@@ -60,8 +61,6 @@ def jobs(count: int) -> dict[str, Any]:
 
 async def _jobs(count: int) -> dict[str, Any]:
     from telegram.ext import ApplicationBuilder
-
-    from bot.benchmarks.offline import TOKEN, InstantRequest
 
     app = (
         ApplicationBuilder()
