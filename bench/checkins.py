@@ -197,7 +197,13 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
         for _ in range(REPEATS):
             later = now + timedelta(days=1)
             moved = [
-                {"user_id": user, "next_due_at": later, "seen": ["e1", "e2"], "asked": None, "now": now}
+                {
+                    "user_id": user,
+                    "next_due_at": later,
+                    "seen": ["e1", "e2"],
+                    "asked": None,
+                    "now": now,
+                }
                 for user in rng.sample(range(1, count + 1), CLAIM)
             ]
             advance_ms.append(await advance_alone(db.queue, moved) * 1000)
