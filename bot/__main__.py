@@ -137,6 +137,24 @@ def drafts_eval(content: Content, data: Path | None) -> int:
     return evaluation.main(content.drafts, data)
 
 
+def content_task(content: Content, task: str, *, plans: bool) -> int:
+    """`check` (it loaded, so it is valid), with `--plans` the figures of her plan; `graph`."""
+    if task == "graph":
+        from bot.core.graph import mermaid
+
+        print(mermaid(content), end="")
+        return 0
+    print(
+        f"Content OK: {len(content.steps)} questions, {len(content.plan.pieces)} "
+        f"plan pieces, {len(content.encouragements)} encouragements."
+    )
+    if plans:
+        from bot.evals.plans import lines
+
+        print("\n".join(lines(content)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Time periods as timedelta, as python-telegram-bot 23 will report them (RetryAfter).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -148,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("task", choices=["upgrade"])
     check = sub.add_parser("content", help="content tasks")
-    check.add_argument("task", choices=["check"])
+    check.add_argument("task", choices=["check", "graph"])
+    check.add_argument(
+        "--plans", action="store_true", help="also print what arrives after her last answer"
+    )
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
     screen.add_argument("task", choices=["eval"])
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
@@ -171,11 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Content problem: {exc}", file=sys.stderr)
         return 1
     if args.command == "content":
-        print(
-            f"Content OK: {len(content.steps)} questions, {len(content.plan.pieces)} "
-            f"plan pieces, {len(content.encouragements)} encouragements."
-        )
-        return 0
+        return content_task(content, args.task, plans=args.plans)
     if args.command == "safety":
         return safety_eval(content, args.data)
     if args.command == "drafts":
