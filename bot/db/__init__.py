@@ -1,1 +1,1 @@
-"""Persistence: typed models, migrations, and the one place that runs queries (`store`)."""
+"""Persistence: typed models, migrations, and the one place that runs queries (`database`)."""
