@@ -174,7 +174,7 @@ def referenced(event: Input) -> int | None:
     """The check-in id a button press points at, if any."""
     if isinstance(event, Action) and event.name in (MOOD, KEPT, NOTE):
         head = event.arg.split(":", 1)[0]
-        return int(head) if head.isdigit() and len(head) < 19 else None
+        return int(head) if head.isdecimal() and len(head) < 19 else None
     return None
 
 
@@ -276,7 +276,7 @@ def _setup_action(
         settle_answer = cadence.label
         nxt = Setup("weekday" if cadence.id == schedule.WEEKLY else "time", cadence=cadence.id)
     elif action.name == WEEKDAY:
-        if not (action.arg.isdigit() and int(action.arg) < 7):
+        if not (action.arg.isdecimal() and int(action.arg) < 7):
             return None
         settle_answer = c.weekdays[int(action.arg)]
         nxt = replace(setup, stage="time", weekday=int(action.arg))
@@ -557,7 +557,7 @@ def answer(
     value = action.arg.split(":", 1)[1] if ":" in action.arg else ""
     if action.name == MOOD:
         labels = dict(c.moods)
-        if not value.isdigit() or int(value) not in labels:
+        if not value.isdecimal() or int(value) not in labels:
             return Turn(setup, noting, stale=True)
         mood = int(value)
         if mood <= c.low_mood:

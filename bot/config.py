@@ -76,7 +76,7 @@ class Settings:
         if dispatcher not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
             raise ConfigError(f"CHECKIN_DISPATCHER must be on or off, not {dispatcher!r}")
         rate = get("CHECKIN_SENDS_PER_SECOND") or "30"
-        if not rate.isdigit() or not 1 <= int(rate) <= 1000:
+        if not rate.isdecimal() or not 1 <= int(rate) <= 1000:
             raise ConfigError(
                 f"CHECKIN_SENDS_PER_SECOND must be a whole number from 1 to 1000, not {rate!r}"
             )
@@ -90,7 +90,7 @@ class Settings:
                 "(Telegram's rule for secret tokens)"
             )
         port_text = get("WEBHOOK_PORT") or "8443"
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        if not port_text.isdecimal() or not 0 < int(port_text) < 65536:
             raise ConfigError(f"WEBHOOK_PORT must be a port number, not {port_text!r}")
         return cls(
             checkin_dispatcher=dispatcher in ("on", "true", "1", "yes"),

@@ -40,7 +40,7 @@ def parse(line: str, buttons: list[Button]) -> Input | None:
     line = line.strip()
     if not line:
         return None
-    if line.isdigit() and 1 <= int(line) <= len(buttons):
+    if line.isdecimal() and len(line) <= 3 and 1 <= int(line) <= len(buttons):
         return buttons[int(line) - 1].input
     if line.startswith("/"):
         return Command(line[1:].split(maxsplit=1)[0].lower() if len(line) > 1 else "")
