@@ -40,6 +40,8 @@ class FakeTime(Throttle):
 
 async def test_a_flood_wait_in_one_chat_holds_that_chat_and_nobody_else() -> None:
     throttle = FakeTime()
+    for chat in range(300, 315):  # someone else's guidance, many messages at once
+        await throttle.acquire(chat)
     await throttle.acquire(A)
 
     whole_bot = throttle.flood(A, 3)
@@ -54,7 +56,7 @@ async def test_a_flood_wait_in_one_chat_holds_that_chat_and_nobody_else() -> Non
 
 async def test_a_flood_wait_while_the_bot_sends_near_its_limit_holds_everyone() -> None:
     throttle = FakeTime()
-    for chat in range(1, 21):  # 20 chats, one message each, within the second
+    for chat in range(1, 26):  # 25 chats, one message each, within the second
         await throttle.acquire(chat)
 
     whole_bot = throttle.flood(7, 2)
@@ -79,7 +81,7 @@ async def test_a_chat_flooded_again_stays_its_own_even_while_the_bot_is_busy() -
     await throttle.acquire(A)
     throttle.flood(A, 3)
     await throttle.acquire(A)  # after the wait, one more try
-    for chat in range(200, 220):
+    for chat in range(200, 230):
         await throttle.acquire(chat)
 
     assert not throttle.flood(A, 3)  # Telegram's flood waits for a chat come in runs
@@ -90,7 +92,7 @@ async def test_a_group_over_twenty_a_minute_is_held_alone() -> None:
     for _ in range(20):
         await throttle.acquire(GROUP)
         throttle.t += 2.5  # well under one a second, but 20 within a minute
-    for chat in range(1, 20):
+    for chat in range(1, 30):
         await throttle.acquire(chat)
 
     assert not throttle.flood(GROUP, 40)

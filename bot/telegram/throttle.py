@@ -22,6 +22,7 @@ its own rate. Any other is the chat's: that chat waits, everyone else goes on.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import warnings
 from collections import deque
@@ -33,6 +34,8 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+log = logging.getLogger(__name__)
+
 PER_SECOND = 30
 WINDOW = 1.0
 CHAT_MEMORY = 60.0
@@ -41,6 +44,10 @@ GROUP_PER_MINUTE = 20
 SEVERAL_CHATS = 3
 FLOOD_SPREAD = 2.0
 """Flood waits for `SEVERAL_CHATS` different chats within `FLOOD_SPREAD` s are the bot's own."""
+BUSY = 0.8
+"""Near its limit: the bot sent at least 80% of what it may send in the last second. (Half
+was too low: one woman's guidance, ten messages at once, made a chat's flood wait look like
+the bot's own.)"""
 
 CLAIMED = {"claimed": True}
 """`rate_limit_args` of a send that already holds a slot (the dispatcher's)."""
@@ -199,8 +206,8 @@ class Throttle:
     def _bots_own(self, now: float, chat_id: int) -> bool:
         if len({chat for _, chat in self._floods}) >= SEVERAL_CHATS:
             return True
-        busy = len(self._sent) >= self.limit // 2
-        return busy and not self._over_own_rate(now, chat_id)
+        near_limit = len(self._sent) >= BUSY * self.limit
+        return near_limit and not self._over_own_rate(now, chat_id)
 
     def _over_own_rate(self, now: float, chat_id: int) -> bool:
         """Whether the chat was sent more than its own limit allows, or is still being held
@@ -264,22 +271,31 @@ class SharedLimiter(BaseRateLimiter[dict[str, Any]]):
         chat = data.get("chat_id")
         chat_id = chat if isinstance(chat, int) else None
         sending = _is_send(endpoint) and not claimed
+        # Calls for a chat (replies, edits, deletions) are tried again; the bot's own calls
+        # (getMe, setMyCommands, setWebhook) are left to their callers, which retry them
+        # their own way (`startup.reach_telegram`) and say so in the log.
+        retried = chat_id is not None and not claimed
         for attempt in range(REPLY_RETRIES + 1):
             if sending:
                 await self.throttle.acquire(chat_id)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if claimed or attempt == REPLY_RETRIES:
-                    raise
+                if claimed:
+                    raise  # the dispatcher records it and reschedules
                 seconds = retry_seconds(exc)
-                self.throttle.flood(chat_id, seconds)
+                if self.throttle.flood(chat_id, seconds):
+                    log.warning("flood wait of %.0f s on %s: every chat held", seconds, endpoint)
+                else:
+                    log.info("flood wait of %.0f s on %s: one chat held", seconds, endpoint)
+                if not retried or attempt == REPLY_RETRIES:
+                    raise
                 if not sending:  # a send waits for its hold in `acquire`
                     await asyncio.sleep(seconds)
             except BadRequest:
                 raise  # our request was wrong: sending it again cannot help
             except NetworkError:
-                if claimed or attempt == REPLY_RETRIES or endpoint == "getUpdates":
+                if not retried or attempt == REPLY_RETRIES:
                     raise
                 await asyncio.sleep(NETWORK_BACKOFF * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
