@@ -15,7 +15,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 from sqlalchemy.engine import URL
 
-from bot.content import DEFAULT_CONTENT_DIR
+from bot import paths
 from bot.db import url as db_url
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -32,7 +32,7 @@ class Settings:
     database_url: URL
     telegram_bot_token: str | None = field(default=None, repr=False)
     telegram_base_url: str = DEFAULT_BASE_URL
-    content_dir: Path = DEFAULT_CONTENT_DIR
+    content_dir: Path = field(default_factory=paths.content_dir)
     checkin_poll_seconds: float = 30.0
     log_level: str = "INFO"
     checkin_dispatcher: bool = True
@@ -102,7 +102,7 @@ class Settings:
             database_url=database_url,
             telegram_bot_token=token,
             telegram_base_url=get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,
-            content_dir=Path(get("CONTENT_DIR") or DEFAULT_CONTENT_DIR),
+            content_dir=Path(get("CONTENT_DIR") or paths.content_dir()),
             checkin_poll_seconds=poll_seconds,
             log_level=level,
         )
