@@ -62,13 +62,17 @@ def flood(api: BotAPI, chat_id: int, messages: int = 150) -> None:
         api.send(chat_id, f"message {i}")
 
 
-def calm_steps(api: BotAPI, content: Content, users: list[int]) -> list[float]:
-    """Each woman in turn walks a whole assessment; the latency of every step she took."""
+def calm_steps(api: BotAPI, content: Content, first_user: int, seconds: float) -> list[float]:
+    """Women walk whole assessments one after another (ids from `first_user` up) until
+    `seconds` have passed; the latency of every step they took."""
     latencies: list[float] = []
 
     async def session(api: BotAPI, user: int) -> None:
         await one_assessment(api, user, content, latencies)
 
-    for user in users:
+    deadline = time.monotonic() + seconds
+    user = first_user
+    while time.monotonic() < deadline:
         api.run_users(session, [user], timeout=120)
+        user += 1
     return latencies
