@@ -78,7 +78,6 @@ class Throttle:
     ) -> None:
         self.per_second = per_second
         """Check-ins a second; with paid broadcasts (more than 30) the bot's limit rises with it."""
-        self.limit = max(PER_SECOND, per_second)
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[float] = deque()
@@ -91,6 +90,11 @@ class Throttle:
         self._next_sweep = 0.0
         self.closing = False
         """Set when the bot stops: a reply no longer waits out a flood wait (see `acquire`)."""
+
+    @property
+    def limit(self) -> int:
+        """Everything the bot may send in one second."""
+        return max(PER_SECOND, self.per_second)
 
     # ---- bookkeeping ------------------------------------------------------------------
 
