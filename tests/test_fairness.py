@@ -209,3 +209,23 @@ async def test_a_chat_sending_150_messages_holds_one_update_slot_and_keeps_its_o
     await asyncio.gather(*burst)
     assert order == list(range(150))
     assert processor.active_chats == 0
+
+
+async def test_replies_asking_more_than_telegram_allows_go_out_first_come_first_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("bot.telegram.throttle.WINDOW", 0.05)  # the same story, 20 times faster
+    throttle = Throttle()
+    served: list[int] = []
+
+    async def reply(n: int) -> None:
+        await throttle.acquire(1000 + n)
+        served.append(n)
+
+    asking = []
+    for n in range(150):  # five times what the window allows, arriving one after another
+        asking.append(asyncio.ensure_future(reply(n)))
+        await asyncio.sleep(0.001)
+    await asyncio.gather(*asking)
+
+    assert served == list(range(150))

@@ -88,6 +88,7 @@ class Throttle:
         self._replies_waiting = 0
         self._last_checkin = float("-inf")
         self._next_sweep = 0.0
+        self._line = asyncio.Lock()  # asyncio locks wake their waiters in order
         self.closing = False
         """Set when the bot stops: a reply no longer waits out a flood wait (see `acquire`)."""
 
@@ -149,33 +150,47 @@ class Throttle:
 
     async def acquire(self, chat_id: int | None = None, *, urgent: bool = True) -> None:
         """Wait for a slot. A reply (`urgent`) waits only for the overall limit and for
-        flood waits; it waits out its own chat's flood wait before it queues for the rest,
-        so a held chat never makes check-ins wait behind it.
+        flood waits. It waits out its own chat's flood wait first, outside any line, so a
+        held chat never makes anyone else wait. Then replies queue in one line, first come
+        first served: when more is asked than Telegram allows, everyone waits about as
+        long, instead of whoever happens to wake first going first.
 
         Once the bot is stopping, a wait longer than a second (a flood wait) raises
         `RetryAfter` instead: a backlog of replies to a flooded chat would otherwise keep
         the process from stopping for minutes, and the replies would be lost all the same.
         """
-        if chat_id is not None:
-            while (held := self._chat_held.get(chat_id, 0.0) - self._clock()) > 0:
-                self._unless_closing(held)
-                await self._sleep(held)
-        if urgent:
-            self._replies_waiting += 1
-        try:
-            while True:
-                now = self._clock()
-                self._forget_old(now)
-                wait = self._wait(now, chat_id, urgent)
-                if wait <= 0:
-                    self._record(now, chat_id, urgent)
+        while True:
+            if chat_id is not None:
+                while (held := self._chat_held.get(chat_id, 0.0) - self._clock()) > 0:
+                    self._unless_closing(held)
+                    await self._sleep(held)
+            if not urgent:
+                if await self._take(chat_id, urgent):
                     return
-                if wait > WINDOW:
-                    self._unless_closing(wait)
-                await self._sleep(wait)
-        finally:
-            if urgent:
+                continue
+            self._replies_waiting += 1
+            try:
+                async with self._line:
+                    if await self._take(chat_id, urgent):
+                        return
+            finally:
                 self._replies_waiting -= 1
+
+    async def _take(self, chat_id: int | None, urgent: bool) -> bool:
+        """Wait for the shared capacity and take a slot; False if the chat got held meanwhile
+        (the caller waits that out and queues again)."""
+        while True:
+            now = self._clock()
+            if chat_id is not None and self._chat_held.get(chat_id, 0.0) > now:
+                return False
+            self._forget_old(now)
+            wait = self._wait(now, chat_id, urgent)
+            if wait <= 0:
+                self._record(now, chat_id, urgent)
+                return True
+            if wait > WINDOW:
+                self._unless_closing(wait)
+            await self._sleep(wait)
 
     def _unless_closing(self, wait: float) -> None:
         if self.closing:
