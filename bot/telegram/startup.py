@@ -13,6 +13,7 @@ the process cleanly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -66,8 +67,9 @@ def reach_or_stop(app: Application) -> bool:  # type: ignore[type-arg]
     asyncio.set_event_loop(loop)
     reaching = loop.create_task(reach_telegram(app))
     stops = (signal.SIGINT, signal.SIGTERM)
-    for stop in stops:
-        loop.add_signal_handler(stop, reaching.cancel)
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows' loop
+        for stop in stops:
+            loop.add_signal_handler(stop, reaching.cancel)
     try:
         loop.run_until_complete(reaching)
         return True
@@ -75,5 +77,6 @@ def reach_or_stop(app: Application) -> bool:  # type: ignore[type-arg]
         log.info("stopped while waiting for Telegram")
         return False
     finally:
-        for stop in stops:
-            loop.remove_signal_handler(stop)
+        with contextlib.suppress(NotImplementedError):
+            for stop in stops:
+                loop.remove_signal_handler(stop)
