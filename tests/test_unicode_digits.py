@@ -57,6 +57,12 @@ def test_any_digits_typed_in_the_console_are_a_choice_or_text_never_a_crash(line
     parse(line, buttons)
 
 
+def test_a_pasted_page_of_digits_in_the_console_is_text_not_a_crash() -> None:
+    buttons = [Button("One", Action("continue"))]
+
+    assert parse("7" * 5000, buttons) is not None  # int() refuses more than 4300 digits
+
+
 @pytest.fixture
 async def her(db_url: URL, content: Content) -> AsyncIterator[Chat]:
     settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
