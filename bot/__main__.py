@@ -29,10 +29,46 @@ def _service(settings: Settings, content: Content):  # type: ignore[no-untyped-d
     return Service(content, open_database(settings.database_url))
 
 
+def _serve(app, serve) -> int:  # type: ignore[no-untyped-def]
+    """Reach Telegram (retrying while it cannot be reached), then `serve()` until stopped.
+
+    `serve` (run_polling or run_webhook) shuts the application down and closes the
+    event loop itself; when it never starts, that is done here.
+    """
+    from telegram.error import InvalidToken
+
+    from bot.telegram.startup import reach_or_stop
+
+    refused = "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather."
+    try:
+        reached = reach_or_stop(app)
+    except InvalidToken:
+        _close(app)
+        print(refused, file=sys.stderr)
+        return 2
+    if not reached:
+        _close(app)
+        return 0
+    try:
+        serve()
+    except InvalidToken:
+        print(refused, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _close(app) -> None:  # type: ignore[no-untyped-def]
+    """Shut down an application that never started serving (its store included)."""
+    loop = asyncio.get_event_loop()
+    loop.run_until_complete(app.shutdown())
+    if app.post_shutdown:
+        loop.run_until_complete(app.post_shutdown(app))
+    loop.close()
+
+
 def run(settings: Settings, content: Content) -> int:
     """Long polling against Telegram (or TELEGRAM_BASE_URL)."""
     from telegram import Update
-    from telegram.error import InvalidToken
 
     from bot.telegram.app import build
 
@@ -40,14 +76,11 @@ def run(settings: Settings, content: Content) -> int:
         print(content.messages.no_token.format(console_command=CONSOLE_COMMAND))
         return 2
     app = build(settings, _service(settings, content))
-    try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
-    except InvalidToken:
-        print(
-            "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather.", file=sys.stderr
-        )
-        return 2
-    return 0
+    # bootstrap_retries=-1: once reached, Telegram failing again during the rest of start-up
+    # (deleteWebhook) is retried too, not fatal.
+    return _serve(
+        app, lambda: app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    )
 
 
 def webhook(settings: Settings, content: Content) -> int:
@@ -55,7 +88,6 @@ def webhook(settings: Settings, content: Content) -> int:
     from urllib.parse import urlsplit
 
     from telegram import Update
-    from telegram.error import InvalidToken
 
     from bot.telegram.app import build
 
@@ -70,21 +102,18 @@ def webhook(settings: Settings, content: Content) -> int:
         )
         return 2
     app = build(settings, _service(settings, content))
-    try:
-        app.run_webhook(
+    return _serve(
+        app,
+        lambda: app.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
-        )
-    except InvalidToken:
-        print(
-            "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather.", file=sys.stderr
-        )
-        return 2
-    return 0
+            bootstrap_retries=-1,
+        ),
+    )
 
 
 def console(settings: Settings, content: Content) -> int:

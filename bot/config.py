@@ -15,7 +15,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 from sqlalchemy.engine import URL
 
-from bot.content import DEFAULT_CONTENT_DIR
+from bot import paths
 from bot.db import url as db_url
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -32,7 +32,7 @@ class Settings:
     database_url: URL
     telegram_bot_token: str | None = field(default=None, repr=False)
     telegram_base_url: str = DEFAULT_BASE_URL
-    content_dir: Path = DEFAULT_CONTENT_DIR
+    content_dir: Path = field(default_factory=paths.content_dir)
     checkin_poll_seconds: float = 30.0
     log_level: str = "INFO"
     checkin_dispatcher: bool = True
@@ -76,7 +76,7 @@ class Settings:
         if dispatcher not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
             raise ConfigError(f"CHECKIN_DISPATCHER must be on or off, not {dispatcher!r}")
         rate = get("CHECKIN_SENDS_PER_SECOND") or "30"
-        if not rate.isdigit() or not 1 <= int(rate) <= 1000:
+        if not rate.isdecimal() or not 1 <= int(rate) <= 1000:
             raise ConfigError(
                 f"CHECKIN_SENDS_PER_SECOND must be a whole number from 1 to 1000, not {rate!r}"
             )
@@ -90,7 +90,7 @@ class Settings:
                 "(Telegram's rule for secret tokens)"
             )
         port_text = get("WEBHOOK_PORT") or "8443"
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        if not port_text.isdecimal() or not 0 < int(port_text) < 65536:
             raise ConfigError(f"WEBHOOK_PORT must be a port number, not {port_text!r}")
         return cls(
             checkin_dispatcher=dispatcher in ("on", "true", "1", "yes"),
@@ -102,7 +102,7 @@ class Settings:
             database_url=database_url,
             telegram_bot_token=token,
             telegram_base_url=get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,
-            content_dir=Path(get("CONTENT_DIR") or DEFAULT_CONTENT_DIR),
+            content_dir=Path(get("CONTENT_DIR") or paths.content_dir()),
             checkin_poll_seconds=poll_seconds,
             log_level=level,
         )

@@ -62,7 +62,8 @@ def parse(line: str, buttons: list[Button]) -> Input | None:
     line = line.strip()
     if not line:
         return None
-    if line.isascii() and line.isdecimal() and 1 <= int(line) <= len(buttons):
+    # ASCII and short: "²" is no digit to int(), and a pasted page of digits is text.
+    if line.isascii() and line.isdecimal() and len(line) <= 3 and 1 <= int(line) <= len(buttons):
         return buttons[int(line) - 1].input
     if line.startswith("/"):
         first, _, rest = line.partition(" ")

@@ -69,6 +69,8 @@ class Response:
     outcome: Outcome
     shows: tuple[Show, ...]
     delete: tuple[int, ...] = ()
+    unrecorded: tuple[int, ...] = ()
+    """Ids of her messages still to record (`Service.sent`) once the replies are out."""
 
     @property
     def forgot(self) -> bool:
@@ -121,7 +123,7 @@ class Service:
         elif outcome.effect is Effect.PROGRESS:
             shows.append(await self._progress(done.history or [], outcome.state.drafts))
         delete = tuple(sorted({m for c, m in done.deletable if c == chat_id}))
-        return Response(outcome, (*shows, *outcome.replies), delete)
+        return Response(outcome, (*shows, *outcome.replies), delete, done.unrecorded)
 
     def _export(self, tables: dict[str, Any], now: datetime) -> Document:
         document = {"exported_at": now.isoformat(), "tables": tables}

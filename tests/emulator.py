@@ -4,7 +4,10 @@ It speaks the Bot API over HTTP with Telegram's real shapes (dates in seconds,
 `is_bot`, `chat_instance` on callback queries, the edited `Message` as the
 result of an edit, `{"ok": false, "error_code", "description"}` errors) and is
 as strict as Telegram where a bot can go wrong (a message over 4096
-characters, callback data over 64 bytes, an edit that changes nothing).
+characters, callback data over 64 bytes, an edit that changes nothing, and
+the limits in `tests/telegram_limits.py`: sending rates per chat and overall,
+late answers to button presses, deleting after 48 hours). All of it is on by
+default; a test that needs a laxer Telegram says why where it asks for it.
 
 A test acts as users (text, commands, stickers, photos, voice, edits, button
 presses, group and channel updates) and reads what the bot sent to a chat. It
@@ -32,6 +35,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.telegram_limits import (
+    CANNOT_DELETE,
+    DELETABLE_FOR,
+    QUERY_TOO_OLD,
+    Queries,
+    SendLimits,
+    is_send,
+)
 
 BOT_ID = 4242
 BOT_USER = {
@@ -125,6 +137,12 @@ class BotAPI:
         self.port = 0
         self._closing = False
         self.down = False
+        self.limits = SendLimits()
+        self.rate_limited = True
+        """Whether sends are held to Telegram's rates (see `tests/telegram_limits.py`)."""
+        self.queries = Queries()
+        self.too_many: list[tuple[str, Any, int]] = []
+        """Sends refused for the rate limits: (method, chat_id, retry_after)."""
 
     # ---- running --------------------------------------------------------------------
 
@@ -220,6 +238,14 @@ class BotAPI:
             if fault.status != 200:
                 extra = {"retry_after": fault.retry_after} if fault.retry_after else None
                 return self._error(fault.status, fault.description, extra)
+        chat = params.get("chat_id")
+        if self.rate_limited and is_send(method) and isinstance(chat, int):
+            retry = self.limits.check(chat, time.monotonic())
+            if retry:
+                self.too_many.append((method, chat, retry))
+                return self._error(
+                    429, f"Too Many Requests: retry after {retry}", {"retry_after": retry}
+                )
         answer = getattr(self, f"_api_{method}", None)
         if answer is None:
             return self._error(404, "Not Found: method not found")
@@ -363,20 +389,31 @@ class BotAPI:
         return self._message(found, edit_date=int(time.time()))
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        if not self.queries.answer(str(params.get("callback_query_id")), time.monotonic()):
+            raise ApiError(400, QUERY_TOO_OLD)
         return True
+
+    @staticmethod
+    def _too_old(sent: Sent) -> bool:
+        return time.monotonic() - sent.sent_at > DELETABLE_FOR
 
     async def _api_deleteMessage(self, params: dict[str, Any]) -> Any:
         found = self.messages.get((params.get("chat_id"), params.get("message_id")))  # type: ignore[arg-type]
         if found is None or found.deleted:
             raise ApiError(400, "Bad Request: message to delete not found")
+        if self._too_old(found):
+            raise ApiError(400, CANNOT_DELETE)
         found.deleted = True
         return True
 
     async def _api_deleteMessages(self, params: dict[str, Any]) -> Any:
-        for message_id in params.get("message_ids", []):
-            found = self.messages.get((params.get("chat_id"), message_id))  # type: ignore[arg-type]
-            if found is not None:
-                found.deleted = True
+        chat = params.get("chat_id")
+        found = [self.messages.get((chat, m)) for m in params.get("message_ids", [])]  # type: ignore[arg-type]
+        present = [m for m in found if m is not None and not m.deleted]
+        if any(self._too_old(m) for m in present):
+            raise ApiError(400, CANNOT_DELETE)
+        for message in present:
+            message.deleted = True
         return True
 
     # ---- acting as users ----------------------------------------------------------------
@@ -535,6 +572,7 @@ class BotAPI:
             "data": data,
             "message": self._message(shown),
         }
+        self.queries.issue(query["id"], time.monotonic())
         return self._push({"callback_query": query})
 
     def _newest_with(self, chat_id: int, label: str | None) -> Sent:
@@ -648,6 +686,28 @@ class BotAPI:
     def bot_texts(self, chat_id: int) -> list[str]:
         """On the loop: the texts of the bot's visible messages in a chat."""
         return [m.text for m in self._visible(chat_id)]
+
+    # ---- Telegram's limits, turned up or down --------------------------------------------
+
+    def callback_answers(self, mode: str) -> None:
+        """How answers to button presses fare: "expire" (Telegram's rule), "refuse" (every
+        press reaches the bot too late to be answered, as after a restart or behind a backlog)
+        or "accept"."""
+        assert mode in ("expire", "refuse", "accept"), mode
+        self._call(lambda: setattr(self.queries, "mode", mode))
+
+    def paid_broadcasts(self, per_second: float) -> None:
+        """The overall sending limit of a bot that pays for broadcasts (up to 1000 a second)."""
+        self._call(lambda: self.limits.paid_broadcasts(per_second))
+
+    def age(self, chat_id: int, hours: float) -> None:
+        """Make every message in the chat so far `hours` older (the 48-hour deletion rule)."""
+
+        def older() -> None:
+            for sent in self._by_chat.get(chat_id, []):
+                sent.sent_at -= hours * 3600
+
+        self._call(older)
 
     # ---- faults ---------------------------------------------------------------------------
 

@@ -53,6 +53,8 @@ class OfflineRequest(BaseRequest):
     def __init__(self, chat_from: OfflineRequest | None = None) -> None:
         """`chat_from`: a previous process's request, whose chat history she still sees."""
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.refusing: dict[str, tuple[int, str]] = {}
+        """Methods Telegram refuses, with the status and description it answers."""
         self.messages: dict[int, Shown] = chat_from.messages if chat_from else {}
         self._ids = chat_from._ids if chat_from else itertools.count(1000)
 
@@ -81,6 +83,10 @@ class OfflineRequest(BaseRequest):
         if request_data is not None and request_data.contains_files:
             params.update(request_data.multipart_data or {})
         self.calls.append((name, params))
+        if name in self.refusing:
+            status, description = self.refusing[name]
+            body = {"ok": False, "error_code": status, "description": description}
+            return status, json.dumps(body).encode()
         result = self._answer(name, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 

@@ -8,10 +8,13 @@ whether her schedule is still on.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -22,6 +25,7 @@ from bot.content import Content
 from bot.core.checkins.records import ScheduleWrite
 from bot.core.schedule import DAILY, Plan
 from bot.db.database import Database
+from bot.db.queue import CheckinQueue
 from bot.telegram.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.telegram.throttle import Throttle
 from tests.dbcheck import forget, plant, rows
@@ -237,7 +241,22 @@ async def test_retry_after_waits_as_long_as_telegram_asks_then_sends(
     clock.now += timedelta(seconds=1)
     await d.tick()
     assert len(bot.sent) == 1
-    assert d.throttle.slept >= 11.9  # the shared throttle held everything back too
+    assert d.throttle.slept >= 11.9  # her chat was held for as long as Telegram asked
+
+
+async def test_a_flood_wait_for_one_check_in_chat_does_not_hold_the_others(
+    content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
+) -> None:
+    for user in (1, 2, 3):
+        await plan_for(db, user, T0)
+    bot.failures = [RetryAfter(timedelta(seconds=12))]
+    d = dispatcher(content, db, bot, clock)
+    await d.tick()
+
+    assert [s.chat_id for s in bot.sent] == [2, 3]
+    assert isinstance(d.throttle, FastThrottle)
+    assert d.throttle.slept < 12
+    assert statuses(db_url) == ["pending", "sent", "sent"]
 
 
 async def test_forbidden_switches_her_schedule_off(
@@ -350,6 +369,76 @@ async def test_the_loop_runs_rounds_and_stops_when_asked(
         await asyncio.sleep(0.01)
     await d.stop()
     assert len(bot.sent) == 1
+
+
+class FlakyQueue:
+    """The real check-in queue, except that its first `failures` calls to `method` fail as a
+    locked database does; `attempts` keeps when each call came."""
+
+    def __init__(self, store: CheckinQueue, method: str, failures: int) -> None:
+        self._store, self._method, self._failures = store, method, failures
+        self.attempts: list[float] = []
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(self._store, name)
+        if name != self._method:
+            return real
+
+        async def flaky(*args: Any, **kwargs: Any) -> Any:
+            self.attempts.append(asyncio.get_running_loop().time())
+            if len(self.attempts) <= self._failures:
+                raise sqlite3.OperationalError("database is locked")
+            return await real(*args, **kwargs)
+
+        return flaky
+
+
+async def wait_until(check: Callable[[], bool], within: float = 5.0) -> None:
+    for _ in range(int(within / 0.01)):
+        if check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("timed out")
+
+
+@pytest.mark.parametrize("method", ["recover", "claim_due"])
+async def test_the_sender_survives_a_locked_database_at_start_and_in_rounds_with_backoff(
+    content: Content,
+    db: Database,
+    bot: FakeBot,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+) -> None:
+    await plan_for(db, 1, T0)
+    flaky = FlakyQueue(db.queue, method, failures=4)
+    d = Dispatcher(content, flaky, bot, Throttle(), clock=clock, poll_seconds=0.02)  # type: ignore[arg-type]
+
+    d.start()
+    await wait_until(lambda: len(bot.sent) == 1)
+    await d.stop()
+
+    gaps = [b - a for a, b in pairwise(flaky.attempts[:5])]
+    assert all(later > 1.5 * earlier for earlier, later in pairwise(gaps))  # backing off
+    assert caplog.text.count("check-in round failed") == 4
+    assert "OperationalError" in caplog.text
+
+
+async def test_the_sender_says_it_is_alive_once_a_minute_at_debug(
+    content: Content, db: Database, bot: FakeBot, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.telegram.dispatcher")
+    d = Dispatcher(content, db.queue, bot, Throttle(), clock=clock, poll_seconds=0.001)
+
+    d.start()
+    for _ in range(6):  # three minutes in half-minute steps, many rounds in each
+        await asyncio.sleep(0.05)
+        clock.now += timedelta(seconds=30)
+    await d.stop()
+
+    alive = [r for r in caplog.records if "alive" in r.getMessage()]
+    assert len(alive) in (3, 4)  # at 0, 60, 120 (and 180) seconds
+    assert all(r.levelno == logging.DEBUG for r in alive)
 
 
 async def test_memory_is_flat_in_the_number_of_schedules(

@@ -138,7 +138,7 @@ def mermaid(content: Content) -> str:
             by_target[(target, label)].add(source)
     anywhere = {key for key, sources in by_target.items() if len(sources) >= EVERYWHERE * modes}
     if anywhere:
-        lines.append("    state \"from any mode\" as anywhere")
+        lines.append('    state "from any mode" as anywhere')
         for target in sorted({t for t, _ in anywhere}):
             labels = sorted(label for t, label in anywhere if t == target)
             lines.append(f"    anywhere --> {target} : {', '.join(labels)}")

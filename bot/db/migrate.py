@@ -10,18 +10,16 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from pathlib import Path
 
 import asyncpg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import URL
 
+from bot import paths
 from bot.db.postgres import dsn
 from bot.db.sqlite import create_private_file
 from bot.db.url import POSTGRESQL, sqlite_path
-
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 MIGRATION_LOCK = 0x5354_4541_4459
 """The advisory lock every worker of this bot takes to migrate a PostgreSQL database."""
@@ -29,7 +27,7 @@ MIGRATION_LOCK = 0x5354_4541_4459
 
 def alembic_config(url: URL) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(paths.migrations_dir()))
     # Passed as an attribute, not an option: ConfigParser would read a '%' in a password.
     config.attributes["url"] = url.render_as_string(hide_password=False)
     return config

@@ -62,6 +62,8 @@ class Done(Generic[T]):
     """(chat_id, message_id) of her chat's messages to delete (hide, forget)."""
     export: dict[str, list[dict[str, Any]]] | None = None
     history: list[Answered] | None = None
+    unrecorded: tuple[int, ...] = ()
+    """Her message's id, when the turn wrote nothing to carry it: to record after replying."""
 
 
 class Turns(Queries):
@@ -143,7 +145,8 @@ class Turns(Queries):
                 return Done(decided.result, deletable=await self._forget_in(tx, user_id, now))
             after = decided.state
             needs_row = (decided.write or decided.later) and row is None
-            if (after is not None and after != before) or needs_row:
+            saving = (after is not None and after != before) or bool(needs_row)
+            if saving:
                 await self._save_in(tx, user_id, chat_id, after if after is not None else {}, now)
             if decided.write is not None:
                 await self._write_schedule_in(tx, user_id, chat_id, decided.write, now)
@@ -151,9 +154,14 @@ class Turns(Queries):
                 await self._record_in(tx, user_id, decided.record, now)
             if decided.later is not None:
                 await self._queue.later_in(tx, user_id, chat_id, decided.later)
-            if incoming is not None:
+            # Her message's id rides along with a turn that writes anyway; a turn that only
+            # reads (/help) takes no write lock, and the caller records the id after replying.
+            writing = saving or any((decided.write, decided.record, decided.later))
+            if incoming is not None and writing:
                 await self._chat.remember_in(tx, user_id, chat_id, [incoming], now)
-            return await self._effect_in(tx, user_id, decided, now)
+            done = await self._effect_in(tx, user_id, decided, now)
+            done.unrecorded = () if incoming is None or writing else (incoming,)
+            return done
 
     async def _effect_in(
         self, tx: Any, user_id: int, decided: Decision[T], now: datetime

@@ -88,7 +88,10 @@ def last_answer(content: Content, answers: Mapping[str, tuple[str, ...]]) -> tup
             taps = [step.skip_label]  # type: ignore[list-item]
         for label in taps:
             outcome = router.respond(content, outcome.state, _tap(outcome.state, replies, label))
-            replies = outcome.replies or (*replies, *((outcome.refresh,) if outcome.refresh else ()))
+            replies = outcome.replies or (
+                *replies,
+                *((outcome.refresh,) if outcome.refresh else ()),
+            )
         if outcome.state.held:
             outcome = router.respond(
                 content,

@@ -6,7 +6,11 @@ private-chat handlers come first and a catch-all for groups last.
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from telegram import BotCommand
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -24,8 +28,36 @@ from bot.telegram.handlers import Handlers
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.throttle import SharedLimiter, Throttle
 
+log = logging.getLogger(__name__)
+
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 """New messages in a private chat; edits are deliberately left unanswered."""
+
+
+class SteadyApplication(Application):  # type: ignore[type-arg]
+    """python-telegram-bot's Application, with two changes.
+
+    It keeps no ids for persistence: 22.x adds the chat and user id of every
+    update to two sets and empties them only when persistence is configured.
+    This bot keeps its state in its own database, so without this the sets would
+    grow with every person who ever wrote, and her id would stay in memory after
+    /forget.
+
+    Stopping tells the throttle first, so replies queued behind a flood wait
+    give up instead of holding the process for minutes (`Throttle.acquire`).
+    """
+
+    def __init__(self, *, throttle: Throttle, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.throttle = throttle
+
+    def _mark_for_persistence_update(self, *, update: object = None, job: Any = None) -> None:
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
+
+    async def stop(self) -> None:
+        self.throttle.closing = True
+        await super().stop()
 
 
 def build(
@@ -46,9 +78,12 @@ def build(
     dispatchers: list[Dispatcher] = []
 
     async def post_init(app: Application) -> None:
-        await app.bot.set_my_commands(
-            [BotCommand(name, text) for name, text in messages.commands.items()]
-        )
+        try:
+            await app.bot.set_my_commands(
+                [BotCommand(name, text) for name, text in messages.commands.items()]
+            )
+        except TelegramError as exc:  # the menu is a convenience; the bot works without it
+            log.warning("could not register the command menu: %s", type(exc).__name__)
         if not (checkins and settings.checkin_dispatcher):
             return
         dispatcher = Dispatcher(
@@ -74,6 +109,7 @@ def build(
         builder = builder.token(settings.telegram_bot_token)
     app = (
         builder.base_url(settings.telegram_base_url)
+        .application_class(SteadyApplication, {"throttle": throttle})
         .rate_limiter(SharedLimiter(throttle))
         .concurrent_updates(PerChatOrder())
         .job_queue(None)  # check-ins have their own dispatcher; no idle scheduler

@@ -23,7 +23,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.constants import ParseMode
@@ -37,6 +37,7 @@ from bot.core.replies import Reply
 from bot.db.queue import CheckinQueue
 from bot.service import Clock, utc_now
 from bot.telegram import render
+from bot.telegram.errors import describe
 from bot.telegram.throttle import CLAIMED, Throttle, retry_seconds
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,17 @@ BATCH = 500
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=30)
 """Retry after 30 s, 1 min, 2 min, 4 min; then the slot is given up."""
+MAX_PAUSE = 300.0
+"""After failed rounds the loop waits one poll period, then twice that, ... up to 5 minutes."""
+ALIVE_EVERY = timedelta(minutes=1)
+"""How often a DEBUG line says the sender is still running."""
+
+
+def _ended(task: asyncio.Task[None]) -> None:
+    """`run` catches every error; should anything still end it, say so instead of going quiet."""
+    error = None if task.cancelled() else task.exception()
+    if error is not None:
+        log.critical("the check-in sender stopped: %s", describe(error))
 
 
 class Dispatcher:
@@ -79,6 +91,7 @@ class Dispatcher:
     def start(self) -> None:
         self._stop.clear()
         self._task = asyncio.get_running_loop().create_task(self.run(), name="checkins")
+        self._task.add_done_callback(_ended)
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop after the send in flight; a send stuck longer than `grace` is cancelled."""
@@ -93,18 +106,41 @@ class Dispatcher:
                 await task
 
     async def run(self) -> None:
-        recovered = await self.store.recover()
-        if recovered:
-            log.warning("%d check-ins were with Telegram at a crash; not sent again", recovered)
+        """Rounds until stopped. No error ends it: a failed round (the database locked or
+        gone, anything) is logged by type and tried again after a backoff, and so is the
+        recovery at start, which must happen before anything is sent."""
+        recovered = False
+        failures = 0
+        alive_at: datetime | None = None
         while not self._stop.is_set():
             try:
+                if not recovered:
+                    stuck = await self.store.recover()
+                    recovered = True
+                    if stuck:
+                        log.warning(
+                            "%d check-ins were with Telegram at a crash; not sent again", stuck
+                        )
                 claimed = await self.tick()
-            except Exception:  # a database hiccup must not end check-ins for everyone
-                log.exception("check-in round failed; trying again next round")
+                failures = 0
+            except Exception as exc:  # a database hiccup must not end check-ins for everyone
+                failures += 1
                 claimed = 0
-            if claimed < self.batch:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), self.poll_seconds)
+                # A blip is a warning; the same failure round after round needs someone.
+                level = logging.WARNING if failures < 3 else logging.ERROR
+                log.log(level, "check-in round failed (%d in a row): %s", failures, describe(exc))
+            now = self.clock()
+            if alive_at is None or now - alive_at >= ALIVE_EVERY:
+                alive_at = now
+                log.debug("check-in sender alive: %d sent since start", self.sent)
+            if failures:
+                pause = min(self.poll_seconds * 2 ** (failures - 1), MAX_PAUSE)
+            elif claimed < self.batch:
+                pause = self.poll_seconds
+            else:
+                continue  # a full batch: there may be more due right now
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), pause)
 
     async def tick(self) -> int:
         """One round: claim what is due, then send everything that is ready. Returns claimed."""
@@ -177,8 +213,9 @@ class Dispatcher:
             )
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
-            log.warning("Telegram asked to slow down for %.0f s", seconds)
-            self.throttle.hold(seconds)
+            whole_bot = self.throttle.flood(delivery.chat_id, seconds)
+            held = "every chat" if whole_bot else "one chat"
+            log.warning("Telegram asked to slow down for %.0f s (%s held)", seconds, held)
             await self.store.later(delivery.id, self.clock() + timedelta(seconds=seconds))
             return 0
         except Forbidden:

@@ -7,7 +7,7 @@ import traceback
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import NetworkError
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,11 @@ def make_error_handler(apology: str):  # type: ignore[no-untyped-def]
             log.warning("Telegram unreachable (%s); retrying", type(error).__name__)
             return
         update_id = update.update_id if isinstance(update, Update) else None
+        if isinstance(error, RetryAfter):
+            # Telegram kept refusing sends to this chat (a flood wait, again and again): her
+            # answers are stored, only the reply is lost, and an apology would be refused too.
+            log.warning("update %s: a reply was refused by flood control; dropped", update_id)
+            return
         log.error("update %s failed: %s", update_id, describe(error))
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is not None and chat.type == ChatType.PRIVATE:

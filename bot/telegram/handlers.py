@@ -5,11 +5,18 @@ or decides an effect: that is the core, reached through `Service.handle`,
 which answers with a `Response` (what to edit, delete and send). What they add
 is Telegram's side of privacy: the id of every message sent to her is recorded
 as soon as it is sent (never its text), so "Hide" and /forget can delete it.
+
+Answering a button press (the spinner on it) is best effort: Telegram refuses
+an answer that comes too late (after a restart, behind a backlog), and the
+press must still do what it says.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Callable
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
@@ -25,6 +32,26 @@ log = logging.getLogger(__name__)
 
 DELETE_BATCH = 100
 """deleteMessages takes at most 100 ids a call."""
+REFUSE_EVERY = 24 * 3600.0
+"""A group hears the one-line refusal at most once a day, however often it writes."""
+
+
+class OncePer:
+    """`first(key)` is True once per `period` seconds for each key; memory holds the keys
+    seen within the last period only."""
+
+    def __init__(self, period: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.period = period
+        self._clock = clock
+        self._seen: dict[int, float] = {}
+
+    def first(self, key: int) -> bool:
+        now = self._clock()
+        if now - self._seen.get(key, now - self.period) < self.period:
+            return False
+        self._seen = {k: t for k, t in self._seen.items() if now - t < self.period}
+        self._seen[key] = now
+        return True
 
 
 def command_of(message: Message) -> Command:
@@ -39,6 +66,7 @@ class Handlers:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.messages = service.content.messages
+        self._refused = OncePer(REFUSE_EVERY)
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """She sent a command (/start, /help, /sos, /forget, ... or one we do not know)."""
@@ -57,16 +85,19 @@ class Handlers:
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE:
             # Only a forged or inline-mode press gets here: we never put buttons in groups.
-            await query.answer(self.messages.group_refusal, show_alert=True)
+            await self._answer(query, self.messages.group_refusal, alert=True)
             return
-        await query.answer()
-        event = render.decode(query.data)
-        if event is None:
-            await self._send(
-                context, query.from_user.id, chat.id, Reply(text=self.messages.stale_button)
-            )
-            return
-        await self._run(update, context, event, query)
+        # The answer goes out beside the work, not before it: one round trip less per press.
+        answering = asyncio.ensure_future(self._answer(query))
+        try:
+            event = render.decode(query.data)
+            if event is None:
+                stale = Reply(text=self.messages.stale_button)
+                await self._send(context, query.from_user.id, chat.id, stale)
+                return
+            await self._run(update, context, event, query)
+        finally:
+            await answering
 
     async def other_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """She sent a sticker, photo, voice note or anything else that is not text."""
@@ -79,9 +110,7 @@ class Handlers:
     async def group_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Someone wrote to the bot in a group: this conversation is private."""
         assert update.effective_chat is not None
-        await self._send(
-            context, None, update.effective_chat.id, Reply(text=self.messages.group_refusal)
-        )
+        await self._refuse_group(context, update.effective_chat.id)
 
     async def added_to_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Someone added the bot to a group or channel: say once that it only talks in private."""
@@ -89,7 +118,22 @@ class Handlers:
         assert member is not None
         joined = member.new_chat_member.status in ("member", "administrator")
         if member.chat.type != ChatType.PRIVATE and joined:
-            await self._send(context, None, member.chat.id, Reply(text=self.messages.group_refusal))
+            await self._refuse_group(context, member.chat.id)
+
+    async def _refuse_group(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        """Say, once a day at most, that the conversation is private. A line per message
+        would be a notification for everyone in the group each time, and a busy group would
+        soon use up the twenty messages a minute Telegram allows in it."""
+        if self._refused.first(chat_id):
+            await self._send(context, None, chat_id, Reply(text=self.messages.group_refusal))
+
+    @staticmethod
+    async def _answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+        """Stop the spinner on the pressed button (and show `text`), if Telegram still lets us."""
+        try:
+            await query.answer(text, show_alert=alert)
+        except TelegramError as exc:
+            log.info("could not answer a button press: %s", type(exc).__name__)
 
     async def _run(
         self,
@@ -104,6 +148,8 @@ class Handlers:
         incoming = update.message.message_id if update.message else None
         response = await self.service.handle(user.id, chat.id, event, incoming=incoming)
         await self._show(context, user.id, chat.id, response, query)
+        if response.unrecorded and not response.forgot:
+            await self.service.sent(user.id, chat.id, response.unrecorded)
 
     async def _show(
         self,
@@ -180,9 +226,28 @@ class Handlers:
     async def _delete(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, ids: list[int]
     ) -> None:
-        """Delete what Telegram still lets us delete; older messages are skipped by Telegram."""
+        """Delete what Telegram still lets us delete (messages under 48 hours old)."""
         for start in range(0, len(ids), DELETE_BATCH):
-            try:
-                await context.bot.delete_messages(chat_id, ids[start : start + DELETE_BATCH])
-            except TelegramError as exc:
-                log.info("could not delete messages: %s", type(exc).__name__)
+            await self._delete_batch(context, chat_id, ids[start : start + DELETE_BATCH])
+
+    async def _delete_batch(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, ids: list[int]
+    ) -> None:
+        """One deleteMessages call; if Telegram refuses it, each half is tried on its own.
+
+        A batch can hold a message just past 48 hours (ids are kept for 48 hours from
+        when they were noted, a moment after Telegram dated them), and Telegram may
+        refuse the whole call for it. Ids rise with time, so the old ones sit at the
+        start and halving finds them in a few calls; everything newer is still deleted.
+        """
+        try:
+            await context.bot.delete_messages(chat_id, ids)
+        except BadRequest as exc:
+            if len(ids) == 1:
+                log.info("could not delete a message: %s", type(exc).__name__)
+                return
+            half = len(ids) // 2
+            await self._delete_batch(context, chat_id, ids[:half])
+            await self._delete_batch(context, chat_id, ids[half:])
+        except TelegramError as exc:
+            log.info("could not delete messages: %s", type(exc).__name__)

@@ -1,4 +1,4 @@
-"""Updates from different people at once, each person's in order.
+"""Updates from different people at once, each person's in order, none waiting behind another's.
 
 python-telegram-bot processes updates one after the other by default, so one
 slow reply (a chart, a Telegram hiccup) makes everyone wait; its concurrent
@@ -7,18 +7,28 @@ wrong way round. This processor runs updates concurrently across chats and
 strictly in arrival order within one chat: a lock per chat, taken in the order
 the tasks were created (asyncio locks are fair), dropped when nobody holds it,
 so memory follows the number of people active right now, not of all users.
+
+Fairness: a chat's turn comes *before* one of the `SLOTS` shared update slots
+is taken, so a chat holds at most one slot however much it sends. A burst
+from one chat (a group, someone holding a key down, a backlog behind a flood
+wait) queues in that chat's own line, never in front of someone else's.
+python-telegram-bot's own limit is taken before this processor runs, so it is
+set out of the way (`UNLIMITED`) and the real one is taken here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-MAX_CONCURRENT = 64
+SLOTS = 64
+"""Updates being worked on at once, across all chats (one per chat at most)."""
+UNLIMITED = sys.maxsize
 
 
 def _key(update: object) -> int | None:
@@ -30,20 +40,23 @@ def _key(update: object) -> int | None:
 
 
 class PerChatOrder(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, slots: int = SLOTS) -> None:
+        super().__init__(UNLIMITED)
+        self.slots = slots
+        self._slots = asyncio.Semaphore(slots)
+        self._busy = 0
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _key(update)
         if key is None:
-            await coroutine
+            await self._in_a_slot(coroutine)
             return
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
         try:
             async with lock:
-                await coroutine
+                await self._in_a_slot(coroutine)
         finally:
             lock, users = self._locks[key]
             if users == 1:
@@ -51,9 +64,26 @@ class PerChatOrder(BaseUpdateProcessor):
             else:
                 self._locks[key] = (lock, users - 1)
 
+    async def _in_a_slot(self, coroutine: Awaitable[Any]) -> None:
+        async with self._slots:
+            self._busy += 1
+            try:
+                await coroutine
+            finally:
+                self._busy -= 1
+
     @property
     def active_chats(self) -> int:
         return len(self._locks)
+
+    @property
+    def busy_slots(self) -> int:
+        """Shared slots taken right now (tests, and a look at a running bot)."""
+        return self._busy
+
+    def waiting(self, chat_id: int) -> int:
+        """Updates of one chat in hand: the one being worked on and those queued behind it."""
+        return self._locks.get(chat_id, (None, 0))[1]
 
     async def initialize(self) -> None:
         return None

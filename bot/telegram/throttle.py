@@ -1,23 +1,28 @@
-"""Telegram's sending limits, shared by replies and check-ins.
+"""Telegram's sending limits, shared by replies and check-ins, and its flood waits, per chat.
 
-Telegram allows about 30 messages a second overall. One sliding one-second
-window counts everything the bot sends, so the limit holds in *any* second.
-(python-telegram-bot's `AIORateLimiter` uses a leaky bucket that lets ~59
-messages through in the first second; a broadcast of check-ins is exactly the
-case where that burst earns a flood wait.)
+Telegram allows about 30 messages a second overall, about one a second in one
+private chat (after a short burst) and about 20 a minute in a group. One
+sliding one-second window counts everything the bot sends, so the overall
+limit holds in *any* second. (python-telegram-bot's `AIORateLimiter` uses a
+leaky bucket that lets ~59 messages through in the first second; a broadcast
+of check-ins is exactly the case where that burst earns a flood wait.)
 
-Replies to what she just did come first: they never wait for the window
-(only for a flood-control pause Telegram asked for), but they are counted in
-it, so check-ins take only the capacity that is left. A check-in also never
-goes to a chat that was sent anything in the last second, and check-ins are
-spaced evenly (1/30 s apart) instead of leaving in bursts of 30 on each second.
-(One shared limiter for everything, as `AIORateLimiter` does with sequential
-updates, would hold every reply behind a broadcast of check-ins.)
+Replies to what she just did come first: check-ins take only the capacity
+they leave, never go to a chat that was sent anything in the last second, and
+are spaced evenly (1/30 s apart) instead of leaving in bursts of 30 a second.
+
+A flood wait (429, "retry after N") holds the chat it was for, not the bot:
+one person holding a key down, or a group, must not make everyone else wait.
+Telegram does not say whose limit was hit, so it is inferred. A flood wait is
+the bot's own, and holds everything, when several chats get one at once, or
+when the bot was busy near its overall limit while the chat got no more than
+its own rate. Any other is the chat's: that chat waits, everyone else goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import warnings
 from collections import deque
@@ -29,10 +34,26 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+log = logging.getLogger(__name__)
+
 PER_SECOND = 30
 WINDOW = 1.0
+CHAT_MEMORY = 60.0
+"""Seconds of each chat's sends (and flood waits) kept: a group's limit is counted per minute."""
+GROUP_PER_MINUTE = 20
+SEVERAL_CHATS = 3
+FLOOD_SPREAD = 2.0
+"""Flood waits for `SEVERAL_CHATS` different chats within `FLOOD_SPREAD` s are the bot's own."""
+BUSY = 0.8
+"""Near its limit: the bot sent at least 80% of what it may send in the last second. (Half
+was too low: one woman's guidance, ten messages at once, made a chat's flood wait look like
+the bot's own.)"""
+
 CLAIMED = {"claimed": True}
 """`rate_limit_args` of a send that already holds a slot (the dispatcher's)."""
+
+BEST_EFFORT = frozenset({"answerCallbackQuery"})
+"""Calls tried once: an answer to a button press is useless late, and the press goes on anyway."""
 
 REPLY_RETRIES = 6
 NETWORK_BACKOFF = 0.5
@@ -56,59 +77,129 @@ class Throttle:
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self.per_second = per_second
+        """Check-ins a second; with paid broadcasts (more than 30) the bot's limit rises with it."""
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[float] = deque()
-        self._last_in_chat: dict[int, float] = {}
+        self._chats: dict[int, deque[float]] = {}
+        self._chat_held: dict[int, float] = {}
+        self._floods: deque[tuple[float, int | None]] = deque()
         self._held_until = 0.0
         self._replies_waiting = 0
         self._last_checkin = float("-inf")
+        self._next_sweep = 0.0
+        self._line = asyncio.Lock()  # asyncio locks wake their waiters in order
+        self.closing = False
+        """Set when the bot stops: a reply no longer waits out a flood wait (see `acquire`)."""
+
+    @property
+    def limit(self) -> int:
+        """Everything the bot may send in one second."""
+        return max(PER_SECOND, self.per_second)
+
+    # ---- bookkeeping ------------------------------------------------------------------
 
     def _forget_old(self, now: float) -> None:
         while self._sent and self._sent[0] <= now - WINDOW:
             self._sent.popleft()
-        if len(self._last_in_chat) > 4 * self.per_second:
-            self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > now - WINDOW}
+        if now < self._next_sweep:
+            return
+        # Once a second: chats not written to (or held) for a minute are forgotten, so
+        # memory follows the chats active now and no id stays long after her last message.
+        self._next_sweep = now + WINDOW
+        old = now - CHAT_MEMORY
+        for chat, times in list(self._chats.items()):
+            while times and times[0] <= old:
+                times.popleft()
+            if not times:
+                del self._chats[chat]
+        for chat, until in list(self._chat_held.items()):
+            if until <= old:
+                del self._chat_held[chat]
+
+    def _record(self, now: float, chat_id: int | None, urgent: bool) -> None:
+        self._sent.append(now)
+        if chat_id is not None:
+            self._chats.setdefault(chat_id, deque()).append(now)
+        if not urgent:
+            self._last_checkin = now
+
+    def _last_in(self, chat_id: int) -> float | None:
+        times = self._chats.get(chat_id)
+        return times[-1] if times else None
 
     def _wait(self, now: float, chat_id: int | None, urgent: bool) -> float:
         wait = self._held_until - now
+        if chat_id is not None:
+            wait = max(wait, self._chat_held.get(chat_id, 0.0) - now)
+        if len(self._sent) >= self.limit:
+            wait = max(wait, self._sent[-self.limit] + WINDOW - now)
         if urgent:
             return wait
         if len(self._sent) >= self.per_second:
-            wait = max(wait, self._sent[0] + WINDOW - now)
+            wait = max(wait, self._sent[-self.per_second] + WINDOW - now)
         wait = max(wait, self._last_checkin + WINDOW / self.per_second - now)
         if self._replies_waiting:
             wait = max(wait, 0.01)
-        last = self._last_in_chat.get(chat_id) if chat_id is not None else None
+        last = self._last_in(chat_id) if chat_id is not None else None
         if last is not None:
             wait = max(wait, last + WINDOW - now)
         return wait
 
+    # ---- taking a slot ----------------------------------------------------------------
+
     async def acquire(self, chat_id: int | None = None, *, urgent: bool = True) -> None:
-        """Wait for a slot: a reply (`urgent`) only waits out a flood-control pause."""
-        if urgent:
-            self._replies_waiting += 1
-        try:
-            while True:
-                now = self._clock()
-                self._forget_old(now)
-                wait = self._wait(now, chat_id, urgent)
-                if wait <= 0:
-                    self._sent.append(now)
-                    if chat_id is not None:
-                        self._last_in_chat[chat_id] = now
-                    if not urgent:
-                        self._last_checkin = now
+        """Wait for a slot. A reply (`urgent`) waits only for the overall limit and for
+        flood waits. It waits out its own chat's flood wait first, outside any line, so a
+        held chat never makes anyone else wait. Then replies queue in one line, first come
+        first served: when more is asked than Telegram allows, everyone waits about as
+        long, instead of whoever happens to wake first going first.
+
+        Once the bot is stopping, a wait longer than a second (a flood wait) raises
+        `RetryAfter` instead: a backlog of replies to a flooded chat would otherwise keep
+        the process from stopping for minutes, and the replies would be lost all the same.
+        """
+        while True:
+            if chat_id is not None:
+                while (held := self._chat_held.get(chat_id, 0.0) - self._clock()) > 0:
+                    self._unless_closing(held)
+                    await self._sleep(held)
+            if not urgent:
+                if await self._take(chat_id, urgent):
                     return
-                await self._sleep(wait)
-        finally:
-            if urgent:
+                continue
+            self._replies_waiting += 1
+            try:
+                async with self._line:
+                    if await self._take(chat_id, urgent):
+                        return
+            finally:
                 self._replies_waiting -= 1
 
+    async def _take(self, chat_id: int | None, urgent: bool) -> bool:
+        """Wait for the shared capacity and take a slot; False if the chat got held meanwhile
+        (the caller waits that out and queues again)."""
+        while True:
+            now = self._clock()
+            if chat_id is not None and self._chat_held.get(chat_id, 0.0) > now:
+                return False
+            self._forget_old(now)
+            wait = self._wait(now, chat_id, urgent)
+            if wait <= 0:
+                self._record(now, chat_id, urgent)
+                return True
+            if wait > WINDOW:
+                self._unless_closing(wait)
+            await self._sleep(wait)
+
+    def _unless_closing(self, wait: float) -> None:
+        if self.closing:
+            raise RetryAfter(timedelta(seconds=wait))
+
     def chat_busy(self, chat_id: int) -> bool:
-        """Whether `chat_id` was sent something within the last second."""
-        last = self._last_in_chat.get(chat_id)
-        return last is not None and last > self._clock() - WINDOW
+        """Whether `chat_id` was sent something within the last second, or is held."""
+        last = self._last_in(chat_id)
+        return (last is not None and last > self._clock() - WINDOW) or self.held(chat_id)
 
     async def ready(self, chat_id: int | None = None) -> None:
         """Wait until a check-in slot is free, without taking it (see `Dispatcher.deliver`)."""
@@ -116,9 +207,49 @@ class Throttle:
             await self._sleep(wait)
             self._forget_old(self._clock())
 
+    # ---- flood waits ------------------------------------------------------------------
+
+    def flood(self, chat_id: int | None, seconds: float) -> bool:
+        """Telegram asked to wait `seconds` after a call for `chat_id`: hold that chat, or the
+        whole bot when the flood wait is the bot's own. True if the whole bot is held."""
+        now = self._clock()
+        self._floods.append((now, chat_id))
+        while self._floods and self._floods[0][0] <= now - FLOOD_SPREAD:
+            self._floods.popleft()
+        if chat_id is None or self._bots_own(now, chat_id):
+            self.hold(seconds)
+            return True
+        self._chat_held[chat_id] = max(self._chat_held.get(chat_id, 0.0), now + seconds)
+        return False
+
+    def _bots_own(self, now: float, chat_id: int) -> bool:
+        if len({chat for _, chat in self._floods}) >= SEVERAL_CHATS:
+            return True
+        near_limit = len(self._sent) >= BUSY * self.limit
+        return near_limit and not self._over_own_rate(now, chat_id)
+
+    def _over_own_rate(self, now: float, chat_id: int) -> bool:
+        """Whether the chat was sent more than its own limit allows, or is still being held
+        back by Telegram (a chat's flood waits come in runs)."""
+        if chat_id in self._chat_held:
+            return True
+        times = self._chats.get(chat_id, ())
+        last_second = sum(1 for t in times if t > now - WINDOW)
+        if chat_id < 0:  # groups and channels: about 20 a minute
+            return last_second > 1 or len(times) >= GROUP_PER_MINUTE
+        return last_second > 1
+
     def hold(self, seconds: float) -> None:
-        """Telegram asked for a pause: nothing goes out until it is over."""
+        """The bot's own flood wait: nothing goes out until it is over."""
         self._held_until = max(self._held_until, self._clock() + seconds)
+
+    def held(self, chat_id: int) -> bool:
+        return self._chat_held.get(chat_id, 0.0) > self._clock()
+
+    @property
+    def chats_remembered(self) -> int:
+        """How many chats the throttle holds anything about (memory, privacy)."""
+        return len(self._chats.keys() | self._chat_held.keys())
 
 
 def _is_send(endpoint: str) -> bool:
@@ -126,12 +257,13 @@ def _is_send(endpoint: str) -> bool:
 
 
 class SharedLimiter(BaseRateLimiter[dict[str, Any]]):
-    """Puts every reply through the shared `Throttle`, waits out flood control, and
-    tries a reply again when Telegram could not be reached or failed (5xx).
+    """Puts every reply through the shared `Throttle`, waits out flood control (its chat's,
+    or the bot's), and tries a reply again when Telegram could not be reached or failed (5xx).
 
     A retried reply after a timeout may, rarely, arrive twice (the first attempt
     may have reached Telegram); an answer she never gets is the worse failure.
     The dispatcher's sends are not retried here: it reschedules them itself.
+    Answers to button presses are tried once (`BEST_EFFORT`).
     """
 
     def __init__(self, throttle: Throttle) -> None:
@@ -152,23 +284,37 @@ class SharedLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> Any:
+        if endpoint in BEST_EFFORT:
+            return await callback(*args, **kwargs)
         claimed = bool(rate_limit_args and rate_limit_args.get("claimed"))
-        if _is_send(endpoint) and not claimed:
-            chat = data.get("chat_id")
-            await self.throttle.acquire(chat if isinstance(chat, int) else None)
+        chat = data.get("chat_id")
+        chat_id = chat if isinstance(chat, int) else None
+        sending = _is_send(endpoint) and not claimed
+        # Calls for a chat (replies, edits, deletions) are tried again; the bot's own calls
+        # (getMe, setMyCommands, setWebhook) are left to their callers, which retry them
+        # their own way (`startup.reach_telegram`) and say so in the log.
+        retried = chat_id is not None and not claimed
         for attempt in range(REPLY_RETRIES + 1):
+            if sending:
+                await self.throttle.acquire(chat_id)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if claimed or attempt == REPLY_RETRIES:
-                    raise
+                if claimed:
+                    raise  # the dispatcher records it and reschedules
                 seconds = retry_seconds(exc)
-                self.throttle.hold(seconds)
-                await asyncio.sleep(seconds)
+                if self.throttle.flood(chat_id, seconds):
+                    log.warning("flood wait of %.0f s on %s: every chat held", seconds, endpoint)
+                else:
+                    log.info("flood wait of %.0f s on %s: one chat held", seconds, endpoint)
+                if not retried or attempt == REPLY_RETRIES:
+                    raise
+                if not sending:  # a send waits for its hold in `acquire`
+                    await asyncio.sleep(seconds)
             except BadRequest:
                 raise  # our request was wrong: sending it again cannot help
             except NetworkError:
-                if claimed or attempt == REPLY_RETRIES or endpoint == "getUpdates":
+                if not retried or attempt == REPLY_RETRIES:
                     raise
                 await asyncio.sleep(NETWORK_BACKOFF * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover

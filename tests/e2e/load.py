@@ -41,3 +41,38 @@ async def one_assessment(api: BotAPI, user: int, content: Content, lat: list[flo
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+FLOOD_WAIT = 3
+"""Seconds of every flood wait Telegram gives the flooding chat."""
+
+
+def flood(api: BotAPI, chat_id: int, messages: int = 150) -> None:
+    """One chat sends `messages` texts at once, and Telegram refuses every send to it with a
+    flood wait: someone holding a key down, or a busy group."""
+    api.fail(
+        method="sendMessage",
+        chat_id=chat_id,
+        status=429,
+        description=f"Too Many Requests: retry after {FLOOD_WAIT}",
+        retry_after=FLOOD_WAIT,
+        times=10**9,
+    )
+    for i in range(messages):
+        api.send(chat_id, f"message {i}")
+
+
+def calm_steps(api: BotAPI, content: Content, first_user: int, seconds: float) -> list[float]:
+    """Women walk whole assessments one after another (ids from `first_user` up) until
+    `seconds` have passed; the latency of every step they took."""
+    latencies: list[float] = []
+
+    async def session(api: BotAPI, user: int) -> None:
+        await one_assessment(api, user, content, latencies)
+
+    deadline = time.monotonic() + seconds
+    user = first_user
+    while time.monotonic() < deadline:
+        api.run_users(session, [user], timeout=120)
+        user += 1
+    return latencies
