@@ -113,6 +113,8 @@ class Service:
         done = await self.db.turns.turn(
             user_id, chat_id, apply, referenced(event), now, incoming=incoming
         )
+        if done.result.effect is Effect.FORGET:
+            await self.db.scrub()
         return await self._respond(done, chat_id, now)
 
     async def _respond(self, done: Done[Outcome], chat_id: int, now: datetime) -> Response:

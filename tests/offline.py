@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,8 @@ class OfflineRequest(BaseRequest):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.refusing: dict[str, tuple[int, str]] = {}
         """Methods Telegram refuses, with the status and description it answers."""
+        self.refuse: Callable[[str, dict[str, Any]], tuple[int, str] | None] | None = None
+        """A call Telegram refuses, decided call by call (status and description, or None)."""
         self.messages: dict[int, Shown] = chat_from.messages if chat_from else {}
         self._ids = chat_from._ids if chat_from else itertools.count(1000)
 
@@ -83,8 +86,9 @@ class OfflineRequest(BaseRequest):
         if request_data is not None and request_data.contains_files:
             params.update(request_data.multipart_data or {})
         self.calls.append((name, params))
-        if name in self.refusing:
-            status, description = self.refusing[name]
+        refused = self.refuse(name, params) if self.refuse else None
+        if name in self.refusing or refused:
+            status, description = refused or self.refusing[name]
             body = {"ok": False, "error_code": status, "description": description}
             return status, json.dumps(body).encode()
         result = self._answer(name, params)

@@ -480,3 +480,28 @@ async def test_a_chat_just_written_to_does_not_hold_up_the_others(
     await d.throttle.acquire(1)  # she was just sent a reply
     await d.tick()
     assert [s.chat_id for s in bot.sent] == [2, 3, 1]
+
+
+async def test_a_check_in_in_flight_while_she_confirms_forget_leaves_no_row_and_is_deleted(
+    content: Content, db: Database, clock: Clock, db_url: URL
+) -> None:
+    await plan_for(db, 1, T0)
+    deleted: list[tuple[int, int]] = []
+
+    class ForgetsMidSend(FakeBot):
+        async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Sent:
+            # She confirms /forget while Telegram has the check-in.
+            await forget(db, 1, clock.now)
+            return await super().send_message(chat_id, text, **kwargs)
+
+        async def delete_message(self, chat_id: int, message_id: int) -> bool:
+            deleted.append((chat_id, message_id))
+            return True
+
+    bot = ForgetsMidSend()
+    await dispatcher(content, db, bot, clock).tick()
+
+    assert len(bot.sent) == 1
+    assert deleted == [(1, bot.sent[0].message_id)]  # the message she asked to be rid of
+    for table in ("users", "schedules", "checkins", "chat_messages"):
+        assert rows(db_url, f"SELECT count(*) FROM {table}") == [(0,)], table

@@ -8,16 +8,25 @@ import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import URL
 
 from bot.config import Settings
 from bot.content import Content
+from bot.core.checkins.records import Claimed, ScheduleWrite
+from bot.core.checkins.wording import NOTE
+from bot.core.inputs import FORGET, Action, Command, Text
+from bot.core.schedule import DAILY, Plan
+from bot.db.database import open_database
 from bot.db.models import Base
-from tests.dbcheck import rows
+from bot.db.url import sqlite_path
+from bot.service import Service
+from tests.dbcheck import plant, rows, sqlite_only
 from tests.offline import Chat
 from tests.test_telegram import PROFILE, answer_all, start_app
 
@@ -186,3 +195,56 @@ def test_a_bad_token_stops_the_bot_with_a_clear_message_and_never_prints_it(
     assert "refused TELEGRAM_BOT_TOKEN" in done.stderr
     assert TOKEN not in done.stdout + done.stderr
     assert "SECRET" not in done.stdout + done.stderr
+
+
+@sqlite_only
+async def test_her_deleted_words_are_gone_from_the_database_files(
+    content: Content, db_url: URL
+) -> None:
+    marker = "MAGENTA-HERON-4471"
+    service = Service(content, open_database(db_url))
+    now = datetime.now(UTC)
+    await plant(service.db, 9002, now, write=ScheduleWrite(Plan(DAILY, 9, 0, "UTC"), now))
+    await service.db.queue.claim_due(
+        now, 10, lambda due: Claimed("worth_01", ["worth_01"], now + timedelta(days=1), "for_you")
+    )
+    [delivery] = await service.db.queue.waiting(now, 10)
+    await service.handle(9002, 9002, Action(NOTE, str(delivery.id)))
+    await service.handle(9002, 9002, Text(f"note to self {marker} " * 20))
+    path = sqlite_path(db_url)
+    assert path is not None
+    assert rows(db_url, "SELECT count(*) FROM checkins WHERE note IS NOT NULL") == [(1,)]
+
+    await service.handle(9002, 9002, Command("forget"))
+    await service.handle(9002, 9002, Action(FORGET))
+    await service.close()
+
+    for file in path.parent.glob(f"{path.name}*"):  # the database, its -wal and -shm
+        assert marker.encode() not in file.read_bytes(), file.name
+
+
+async def test_a_reply_that_fails_half_way_still_leaves_nothing_behind_after_hide(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    await answer_all(her, content, **PROFILE)
+    hide = her.with_button(content.messages.hide_label)
+    sends = 0
+
+    def second_send_refused(method: str, params: dict[str, Any]) -> tuple[int, str] | None:
+        nonlocal sends
+        if method == "sendMessage":
+            sends += 1
+            if sends == 2:
+                return 400, "Bad Request: something on Telegram's side"
+        return None
+
+    her.request.refuse = second_send_refused
+    await her.send("he hit me last night")  # the crisis reply: several messages, one refused
+    her.request.refuse = None
+    assert content.messages.crisis_intro in her.texts()  # the first went out
+    assert content.messages.error in her.texts()  # then the apology
+
+    await her.press(content.messages.hide_label, on=hide)
+
+    assert her.visible(include_hers=True) == []

@@ -24,6 +24,10 @@ class Database:
         self.queue = CheckinQueue(connection, self.chat)
         self.turns = Turns(connection, self.chat, self.queue)
 
+    async def scrub(self) -> None:
+        """After /forget: leave no copy of what was deleted in the database's files."""
+        await self.connection.scrub()
+
     async def close(self) -> None:
         await self.connection.close()
 

@@ -110,6 +110,10 @@ class PostgresDatabase:
         async with pool.acquire() as conn, conn.transaction():
             yield PostgresTx(conn)
 
+    async def scrub(self) -> None:
+        """Nothing to do here: deleted rows stay in dead tuples until VACUUM reclaims them
+        (autovacuum, usually within minutes); see the README, "Her data"."""
+
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.close()

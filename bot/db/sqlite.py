@@ -157,6 +157,9 @@ class SqliteDatabase:
             "journal_mode=WAL",
             "synchronous=NORMAL",
             "foreign_keys=ON",
+            # Deleted rows are overwritten with zeros, not left readable in free pages:
+            # after /forget her words are gone from the file, not just unlinked.
+            "secure_delete=ON",
             # 32 MiB of page cache (default 2 MiB): a claim among a million schedules
             # reads index and table pages spread over the file.
             "cache_size=-32768",
@@ -202,6 +205,19 @@ class SqliteDatabase:
                 await self._lock.acquire()
                 tx.holds_lock = True
             nap = min(nap * 2, LONGEST_NAP)
+
+    async def scrub(self) -> None:
+        """Fold the write-ahead log into the file and empty it, so rows just deleted (and
+        zeroed there by `secure_delete`) leave no copy in the -wal file either."""
+        async with self._lock:
+            deadline = time.monotonic() + self.lock_wait
+            nap = FIRST_NAP
+            while True:
+                busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy or time.monotonic() >= deadline:
+                    return
+                await asyncio.sleep(nap)  # another process is reading; it soon lets go
+                nap = min(nap * 2, LONGEST_NAP)
 
     async def close(self) -> None:
         self._conn.close()

@@ -133,5 +133,5 @@ def build(
             ChatMemberHandler(h.added_to_group, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
     )
-    app.add_error_handler(make_error_handler(messages.error))
+    app.add_error_handler(make_error_handler(messages.error, service.sent))
     return app

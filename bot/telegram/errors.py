@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -19,8 +20,15 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}\n{stack}".rstrip()
 
 
-def make_error_handler(apology: str):  # type: ignore[no-untyped-def]
-    """An error handler that logs safely and tells her, kindly, that her answers are safe."""
+Record = Callable[[int, int, list[int]], Awaitable[None]]
+"""Notes the ids of messages sent to her (`Service.sent`), so "Hide" and /forget find them."""
+
+
+def make_error_handler(apology: str, record: Record | None = None):  # type: ignore[no-untyped-def]
+    """An error handler that logs safely and tells her, kindly, that her answers are safe.
+
+    The apology's id is recorded like any other message sent to her.
+    """
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error or Exception()
@@ -36,9 +44,12 @@ def make_error_handler(apology: str):  # type: ignore[no-untyped-def]
             return
         log.error("update %s failed: %s", update_id, describe(error))
         chat = update.effective_chat if isinstance(update, Update) else None
+        user = update.effective_user if isinstance(update, Update) else None
         if chat is not None and chat.type == ChatType.PRIVATE:
             try:
-                await context.bot.send_message(chat.id, apology)
+                sent = await context.bot.send_message(chat.id, apology)
+                if record is not None and user is not None:
+                    await record(user.id, chat.id, [sent.message_id])
             except Exception as exc:  # the apology is best effort; the bot goes on
                 log.error("could not send the apology: %s", type(exc).__name__)
 
