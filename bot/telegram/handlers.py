@@ -25,6 +25,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.inputs import Command, Input, Text
 from bot.core.replies import Effect, Reply
+from bot.core.turn import Outcome
 from bot.service import Document, Photo, Response, Service, Show
 from bot.telegram import render
 
@@ -159,26 +160,18 @@ class Handlers:
         response: Response,
         query: CallbackQuery | None,
     ) -> None:
-        """Edit the pressed message, delete what is to go, then send what is to show."""
+        """Delete what is to go, send what is to show, and rewrite the pressed message.
+
+        What she waits for comes first: the next question goes out before the pressed
+        one is settled into the record of her answer, a round trip sooner. A redrawn
+        page or tick is itself the answer, so it is done first.
+        """
         outcome = response.outcome
         pressed = query.message if query is not None else None
         clearing = outcome.effect in (Effect.FORGET, Effect.HIDE)
-        if query is not None and pressed is not None and not clearing:
-            try:
-                if outcome.edit is not None:
-                    text = render.to_html(outcome.edit)[0]
-                    markup = render.keyboard(outcome.edit)
-                    await query.edit_message_text(
-                        text, parse_mode=ParseMode.HTML, reply_markup=markup
-                    )
-                elif outcome.settle is not None:
-                    text = render.to_html(Reply(text=outcome.settle))[0]
-                    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
-                elif outcome.refresh is not None:
-                    await query.edit_message_reply_markup(render.keyboard(outcome.refresh))
-            except BadRequest as exc:
-                # Too old to edit, or unchanged: the new messages below still go out.
-                log.info("could not edit a pressed message: %s", type(exc).__name__)
+        editing = query is not None and pressed is not None and not clearing
+        if editing and outcome.settle is None:
+            await self._redraw(query, outcome)  # type: ignore[arg-type]
         if clearing:
             ids = set(response.delete)
             if pressed is not None:
@@ -188,6 +181,25 @@ class Handlers:
         owner = None if response.forgot else user_id
         for show in response.shows:
             await self._send(context, owner, chat_id, show)
+        if editing and outcome.settle is not None:
+            await self._redraw(query, outcome)  # type: ignore[arg-type]
+
+    @staticmethod
+    async def _redraw(query: CallbackQuery, outcome: Outcome) -> None:
+        """Rewrite the pressed message: a page turned, her answer settled, or ticks redrawn."""
+        try:
+            if outcome.edit is not None:
+                text = render.to_html(outcome.edit)[0]
+                markup = render.keyboard(outcome.edit)
+                await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            elif outcome.settle is not None:
+                text = render.to_html(Reply(text=outcome.settle))[0]
+                await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+            elif outcome.refresh is not None:
+                await query.edit_message_reply_markup(render.keyboard(outcome.refresh))
+        except BadRequest as exc:
+            # Too old to edit, or unchanged: what else she was sent has gone out.
+            log.info("could not edit a pressed message: %s", type(exc).__name__)
 
     async def _send(
         self, context: ContextTypes.DEFAULT_TYPE, user_id: int | None, chat_id: int, show: Show
