@@ -700,6 +700,10 @@ class BotAPI:
         """The overall sending limit of a bot that pays for broadcasts (up to 1000 a second)."""
         self._call(lambda: self.limits.paid_broadcasts(per_second))
 
+    def lift_chat_limits(self, per_second: float) -> None:
+        """Per-chat sends far above Telegram's rate (see `SendLimits.lift_chat_limits`)."""
+        self._call(lambda: self.limits.lift_chat_limits(per_second))
+
     def age(self, chat_id: int, hours: float) -> None:
         """Make every message in the chat so far `hours` older (the 48-hour deletion rule)."""
 

@@ -72,11 +72,19 @@ class SendLimits:
     burst: float = GLOBAL_BURST
     chats: dict[int, Bucket] = field(default_factory=dict)
     _bot: Bucket | None = None
+    per_chat: float | None = None
+    """A test's own per-chat rate (and burst) instead of Telegram's; None: Telegram's."""
 
     def paid_broadcasts(self, per_second: float) -> None:
         """A bot that pays for broadcasts may send up to 1000 a second overall."""
         self.per_second = self.burst = per_second
         self._bot = None
+
+    def lift_chat_limits(self, per_second: float) -> None:
+        """Let each chat take `per_second` (and as large a burst): for tests about something
+        other than pacing, which `tests/e2e/test_fairness.py` holds to Telegram's rates."""
+        self.per_chat = per_second
+        self.chats.clear()
 
     def check(self, chat_id: int, now: float) -> int:
         """Retry-after seconds if the send is refused; 0 if it was allowed (and counted)."""
@@ -85,10 +93,13 @@ class SendLimits:
         chat = self.chats.get(chat_id)
         if chat is None:
             private = chat_id > 0
-            chat = self.chats[chat_id] = Bucket(
-                PRIVATE_PER_SECOND if private else GROUP_PER_SECOND,
-                PRIVATE_BURST if private else GROUP_BURST,
-            )
+            if self.per_chat is not None:
+                chat = self.chats[chat_id] = Bucket(self.per_chat, self.per_chat)
+            else:
+                chat = self.chats[chat_id] = Bucket(
+                    PRIVATE_PER_SECOND if private else GROUP_PER_SECOND,
+                    PRIVATE_BURST if private else GROUP_BURST,
+                )
         wait = max(self._bot.wait(now), chat.wait(now))
         if wait > 0:
             return max(1, math.ceil(wait))

@@ -135,6 +135,11 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotAPI, 
             url = normalize(f"sqlite:///{folder / 'bot.sqlite3'}")
         api = BotAPI().start()
         stack.callback(api.stop)
+        # Thousands of updates from a handful of people: this test is about crashes and
+        # corruption, not pacing (tests/e2e/test_fairness.py holds that to Telegram's rates),
+        # so a person's burst is not made to wait a second a message.
+        api.paid_broadcasts(1000)
+        api.lift_chat_limits(1000)
         env = bot_environment(api, url)
         bot = BotProcess(env, folder).start()
         stack.callback(bot.stop)
