@@ -130,6 +130,19 @@ def safety_eval(content: Content, paths: list[Path] | None) -> int:
     return 1 if missed else 0
 
 
+def safety_record(content: Content, section: str) -> int:
+    """Write one section of the first-look figures, once."""
+    from bot import safety_report
+
+    try:
+        entry = safety_report.record(content, section)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Recorded {section} in {safety_report.safety_eval.FIRST_LOOK}: {entry[section]['date']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Time periods as timedelta, as python-telegram-bot 23 will report them (RetryAfter).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -143,7 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("content", help="content tasks")
     check.add_argument("task", choices=["check"])
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
-    screen.add_argument("task", choices=["eval"])
+    screen.add_argument("task", choices=["eval", "record"])
+    screen.add_argument(
+        "section", nargs="?", choices=["baseline", "first_look"], help="record: which figures"
+    )
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
     bench = sub.add_parser("bench", help="measure what the bot costs (prints one figure a line)")
     bench.add_argument(
@@ -177,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
             f"guidance sections, {len(content.encouragements)} encouragements."
         )
         return 0
+    if args.command == "safety" and args.task == "record":
+        if args.section is None:
+            parser.error("safety record needs a section: baseline or first_look")
+        return safety_record(content, args.section)
     if args.command == "safety":
         return safety_eval(content, args.data)
     if args.command == "bench":

@@ -1,9 +1,11 @@
 """Safety first: the crisis screen over her free text, and the resources it leads to.
 
-The screen is a list of explainable rules from `content/safety.yaml`: every
-alarm names the rule that raised it, and `python -m bot safety eval` measures
-the rules on a labelled set. The resources come from `content/resources.yaml`;
-her country's lines first once she has said where she is.
+The screen has two halves, and an alarm from either shows her the resources. The rules in
+`content/safety.yaml` are explainable patterns (an alarm names its rule); the model in
+`bot/screen_model.py` reads what no pattern spelled out (an alarm names the n-grams that raised
+it). `python -m bot safety eval` measures both on the labelled sets in `tests/data/`. The
+resources come from `content/resources.yaml`; her country's lines first once she has said where
+she is.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot import screen_model
 from bot.content import Content, Country
 from bot.dialogue import Action, Button, Reply
 
 COUNTRY = "country"
 """The action of a country button; its `arg` is the ISO code, OTHER or SKIP."""
 OTHER, SKIP = "other", "skip"
+
+MODEL = "model"
+"""The category and rule of an alarm the model raised."""
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
 _SPACES = re.compile(r"\s+")
@@ -26,10 +32,20 @@ _DOUBLES = re.compile(r"(\w)\1+")
 
 @dataclass(frozen=True)
 class Alarm:
-    """Why a message was taken as a crisis: the category and the rule that matched."""
+    """Why a message was taken as a crisis: the rule group and the rule that matched, or
+    `model` and the n-grams that raised the model's score, with their contributions.
+
+    An alarm holds words of her message: it is for the eval and the tests, never for a log."""
 
     category: str
     rule: str
+    ngrams: tuple[tuple[str, float], ...] = ()
+
+    def why(self) -> str:
+        if self.rule != MODEL:
+            return f"{self.category}/{self.rule}"
+        grams = ", ".join(f"{gram!r} {weight:+.2f}" for gram, weight in self.ngrams)
+        return f"model: {grams}"
 
 
 def prepare(text: str) -> str:
@@ -38,11 +54,17 @@ def prepare(text: str) -> str:
     return _REPEATS.sub(r"\1\1", _SPACES.sub(" ", text)).strip()
 
 
-def screen(content: Content, text: str) -> Alarm | None:
-    """The first crisis rule her message matches, after figures of speech are blanked out."""
+def blank(content: Content, text: str) -> str:
+    """Her message prepared, with the figures of speech ("dead set") blanked out: what both
+    halves of the screen read."""
     blanked = prepare(text)
     for benign in content.safety.benign:
         blanked = benign.sub(" ", blanked)
+    return blanked
+
+
+def rule_alarm(content: Content, blanked: str) -> Alarm | None:
+    """The first crisis rule a blanked message matches."""
     # "k1ll mys3lf" and "pleeease" read as they are meant; "need" keeps its double in `blanked`.
     variants = dict.fromkeys((blanked, blanked.translate(_LEET), _DOUBLES.sub(r"\1", blanked)))
     for variant in variants:
@@ -50,6 +72,20 @@ def screen(content: Content, text: str) -> Alarm | None:
             if rule.pattern.search(variant):
                 return Alarm(rule.category, rule.id)
     return None
+
+
+def screen(content: Content, text: str, model: screen_model.Model | None = None) -> Alarm | None:
+    """An alarm if a crisis rule matches her message or the model (the packaged one unless
+    another is given) reads it as a crisis; None if neither does."""
+    blanked = blank(content, text)
+    alarm = rule_alarm(content, blanked)
+    if alarm is not None:
+        return alarm
+    model = model or screen_model.packaged()
+    if model is None:
+        return None
+    verdict = model.read(blanked)
+    return Alarm(MODEL, MODEL, verdict.ngrams) if verdict.fired else None
 
 
 def _country_block(content: Content, country: Country) -> str:
