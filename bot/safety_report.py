@@ -84,5 +84,5 @@ def record(content: Content, section: str, path: Path = safety_eval.FIRST_LOOK) 
         }
     }
     with path.open("a", encoding="utf-8") as out:
-        out.write("\n" + yaml.safe_dump(entry, sort_keys=False, width=100))
+        out.write("\n" + yaml.safe_dump(entry, sort_keys=False, width=100, default_flow_style=None))
     return entry
