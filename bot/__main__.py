@@ -130,6 +130,13 @@ def safety_eval(content: Content, paths: list[Path] | None) -> int:
     return 1 if missed else 0
 
 
+def safety_train(content: Content, holdout: str | None) -> int:
+    """Fit the crisis screen's model on the labelled sets and write its weights file."""
+    from bot import safety_train as training
+
+    return training.main(content, holdout)
+
+
 def safety_record(content: Content, section: str) -> int:
     """Write one section of the first-look figures, once."""
     from bot import safety_report
@@ -156,11 +163,14 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("content", help="content tasks")
     check.add_argument("task", choices=["check"])
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
-    screen.add_argument("task", choices=["eval", "record"])
+    screen.add_argument("task", choices=["eval", "train", "record"])
     screen.add_argument(
         "section", nargs="?", choices=["baseline", "first_look"], help="record: which figures"
     )
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
+    screen.add_argument(
+        "--holdout", choices=["fresh"], help="train: leave this split out (for the first look)"
+    )
     bench = sub.add_parser("bench", help="measure what the bot costs (prints one figure a line)")
     bench.add_argument(
         "task",
@@ -193,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             f"guidance sections, {len(content.encouragements)} encouragements."
         )
         return 0
+    if args.command == "safety" and args.task == "train":
+        return safety_train(content, args.holdout)
     if args.command == "safety" and args.task == "record":
         if args.section is None:
             parser.error("safety record needs a section: baseline or first_look")

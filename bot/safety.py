@@ -10,11 +10,12 @@ she is.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from bot import screen_model
-from bot.content import Content, Country
+from bot.content import Content, Country, Safety
 from bot.dialogue import Action, Button, Reply
 
 COUNTRY = "country"
@@ -26,8 +27,12 @@ MODEL = "model"
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
 _SPACES = re.compile(r"\s+")
-_REPEATS = re.compile(r"(\w)\1{2,}")
-_DOUBLES = re.compile(r"(\w)\1+")
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+_MIXED = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
+_LEETY = re.compile(r"[a-z][0134@$]|[0134@$][a-z]")
+_NUMBER_WITH_UNIT = re.compile(
+    r"\d+(am|pm|st|nd|rd|th|s|k|m|x|h|hrs?|mins?|yo|yrs?|kg|mg|ml|km|lbs?|ft|cm|mm|p)"
+)
 
 
 @dataclass(frozen=True)
@@ -48,43 +53,77 @@ class Alarm:
         return f"model: {grams}"
 
 
-def prepare(text: str) -> str:
-    """Lower-case, straight quotes, single spaces, stretched letters shortened ("pleeease")."""
+def prepare(text: str, stretched: int = 2) -> str:
+    """Lower-case, straight quotes, single spaces, stretched letters ("pleeease") cut down to
+    `stretched` of them: two keeps "neeed" a "need", one makes "pleeease" a "please"."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
-    return _REPEATS.sub(r"\1\1", _SPACES.sub(" ", text)).strip()
+    return _STRETCHED.sub(r"\1" * stretched, _SPACES.sub(" ", text)).strip()
+
+
+@functools.cache
+def _ascii(rules: Safety) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """The benign phrases and the crisis rules compiled once more with ASCII word boundaries:
+    the same matches on English text, and about a fifth faster on a long message."""
+    return (
+        tuple(re.compile(p.pattern, re.ASCII) for p in rules.benign),
+        tuple(re.compile(r.pattern.pattern, re.ASCII) for r in rules.rules),
+    )
+
+
+def _blanked(content: Content, prepared: str) -> str:
+    for benign in _ascii(content.safety)[0]:
+        prepared = benign.sub(" ", prepared)
+    return prepared
 
 
 def blank(content: Content, text: str) -> str:
-    """Her message prepared, with the figures of speech ("dead set") blanked out: what both
-    halves of the screen read."""
-    blanked = prepare(text)
-    for benign in content.safety.benign:
-        blanked = benign.sub(" ", blanked)
-    return blanked
+    """Her message prepared, with the figures of speech ("dead set") blanked out: what the
+    model reads, and the first reading the rules try."""
+    return _blanked(content, prepare(text))
 
 
-def rule_alarm(content: Content, blanked: str) -> Alarm | None:
-    """The first crisis rule a blanked message matches."""
-    # "k1ll mys3lf" and "pleeease" read as they are meant; "need" keeps its double in `blanked`.
-    variants = dict.fromkeys((blanked, blanked.translate(_LEET), _DOUBLES.sub(r"\1", blanked)))
-    for variant in variants:
-        for rule in content.safety.rules:
-            if rule.pattern.search(variant):
+def _unleet(word: re.Match[str]) -> str:
+    """ "k1ll" and "mys3lf" read as letters; "3am" and "2nd" stay as they are."""
+    token = word.group(0)
+    if _NUMBER_WITH_UNIT.fullmatch(token):
+        return token
+    return token.translate(_LEET)
+
+
+def _readings(content: Content, text: str) -> list[str]:
+    """Her message blanked as typed, with stretched letters cut to one ("pleeease"), and with
+    digits read as letters ("k1ll"): the first is what the model reads."""
+    prepared = dict.fromkeys((prepare(text), prepare(text, stretched=1)))
+    readings = [_blanked(content, p) for p in prepared]
+    unleet = [_MIXED.sub(_unleet, r) for r in readings if _LEETY.search(r)]
+    return list(dict.fromkeys([*readings, *unleet]))
+
+
+def _match(content: Content, readings: list[str]) -> Alarm | None:
+    patterns = _ascii(content.safety)[1]
+    for reading in readings:
+        for rule, pattern in zip(content.safety.rules, patterns, strict=True):
+            if pattern.search(reading):
                 return Alarm(rule.category, rule.id)
     return None
+
+
+def rule_alarm(content: Content, text: str) -> Alarm | None:
+    """The first crisis rule her message matches, in any of its readings."""
+    return _match(content, _readings(content, text))
 
 
 def screen(content: Content, text: str, model: screen_model.Model | None = None) -> Alarm | None:
     """An alarm if a crisis rule matches her message or the model (the packaged one unless
     another is given) reads it as a crisis; None if neither does."""
-    blanked = blank(content, text)
-    alarm = rule_alarm(content, blanked)
+    readings = _readings(content, text)
+    alarm = _match(content, readings)
     if alarm is not None:
         return alarm
     model = model or screen_model.packaged()
     if model is None:
         return None
-    verdict = model.read(blanked)
+    verdict = model.read(readings[0])
     return Alarm(MODEL, MODEL, verdict.ngrams) if verdict.fired else None
 
 

@@ -165,4 +165,4 @@ def tally(messages: Iterable[Labelled], flagged: Iterable[bool]) -> dict[str, Ta
 
 def rules_only(content: Content, text: str) -> safety.Alarm | None:
     """The screen without its model: what the rules alone catch."""
-    return safety.rule_alarm(content, safety.blank(content, text))
+    return safety.rule_alarm(content, text)

@@ -67,12 +67,13 @@ def word_grams(words: list[str]) -> set[str]:
 def char_grams(words: Iterable[str]) -> set[str]:
     """Character 3- to 5-grams inside each word, padded with a space at both ends, so " hang"
     and "ged " carry where in the word they sit and a typo spoils only a few of them."""
-    grams: set[str] = set()
-    for word in set(words):
-        padded = f" {word} "
-        for n in CHAR_SIZES:
-            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
+    return set().union(*map(_word_chars, set(words)))
+
+
+@functools.lru_cache(maxsize=16_384)
+def _word_chars(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(padded[i : i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1))
 
 
 @dataclass(frozen=True)
@@ -102,20 +103,52 @@ class Model:
 
     def window_score(self, words: list[str]) -> float:
         wgrams, cgrams = word_grams(words), char_grams(words)
-        if not wgrams:
-            return self.bias
+        return self._score(self._sum(wgrams, cgrams), len(wgrams), len(cgrams))
+
+    def _sum(self, wgrams: Iterable[str], cgrams: Iterable[str]) -> tuple[float, float]:
         w, c = self.words, self.chars
-        total = sum(w.get(g, 0.0) for g in wgrams) / math.sqrt(len(wgrams))
-        total += sum(c.get(g, 0.0) for g in cgrams) / math.sqrt(len(cgrams))
-        return self.bias + total
+        return sum(w.get(g, 0.0) for g in wgrams), sum(c.get(g, 0.0) for g in cgrams)
+
+    def _score(self, sums: tuple[float, float], nwords: int, nchars: int) -> float:
+        if not nwords:
+            return self.bias
+        return self.bias + sums[0] / math.sqrt(nwords) + sums[1] / math.sqrt(nchars)
+
+    def best_window(self, text: str) -> tuple[float, list[str]]:
+        """The highest-scoring window of a prepared message, and its score. Each sentence's
+        n-grams are weighed once; a pair of sentences adds their sums and takes off what
+        they share, so a long message costs little more than reading it once."""
+        parts = sentences(text)
+        grams = [(word_grams(p), char_grams(p)) for p in parts]
+        sums = [self._sum(wg, cg) for wg, cg in grams]
+        scored = [
+            (self._score(sums[i], len(wg), len(cg)), parts[i]) for i, (wg, cg) in enumerate(grams)
+        ]
+        for i in range(len(parts) - 1):
+            (wa, ca), (wb, cb) = grams[i], grams[i + 1]
+            shared_w, shared_c = wa & wb, ca & cb
+            bridge = f"{parts[i][-1]} {parts[i + 1][0]}"
+            extra = () if bridge in wa or bridge in wb else (bridge,)
+            shared = self._sum(shared_w, shared_c)
+            bridged = self._sum(extra, ())
+            total = (
+                sums[i][0] + sums[i + 1][0] - shared[0] + bridged[0],
+                sums[i][1] + sums[i + 1][1] - shared[1],
+            )
+            nwords = len(wa) + len(wb) - len(shared_w) + len(extra)
+            nchars = len(ca) + len(cb) - len(shared_c)
+            scored.append((self._score(total, nwords, nchars), parts[i] + parts[i + 1]))
+        if len(parts) > 2:
+            whole = tokens(text)
+            scored.append((self.window_score(whole), whole))
+        return max(scored, default=(self.bias, []), key=lambda pair: pair[0])
+
+    def score(self, text: str) -> float:
+        return self.best_window(text)[0]
 
     def read(self, text: str) -> Verdict:
         """Score a prepared message (see `bot.safety.blank`) and explain it if it fires."""
-        best, words = max(
-            ((self.window_score(w), w) for w in windows(text)),
-            default=(self.bias, []),
-            key=lambda scored: scored[0],
-        )
+        best, words = self.best_window(text)
         if best < self.threshold:
             return Verdict(best, fired=False)
         return Verdict(best, fired=True, ngrams=self.explain(words))
@@ -159,17 +192,6 @@ class Model:
             words={str(g): float(v) for g, v in data["words"].items()},
             chars={str(g): float(v) for g, v in data["chars"].items()},
         )
-
-
-def windows(text: str) -> Iterator[list[str]]:
-    """Each sentence, each two neighbouring sentences, and the whole message: a crisis said in
-    one line of a long message about the house still stands out."""
-    parts = sentences(text)
-    yield from parts
-    for a, b in itertools.pairwise(parts):
-        yield a + b
-    if len(parts) > 2:
-        yield tokens(text)
 
 
 def about(path: Path = WEIGHTS) -> dict[str, Any]:
