@@ -25,8 +25,13 @@ SEED = 0
 FOLDS = 5
 MIN_COUNT = 2
 """An n-gram must occur in two training messages to get a weight: one-off words are noise."""
-L2 = 3e-4
-"""Regularisation strength, chosen by cross-validation on the dev split (see the report)."""
+L2 = 3e-3
+IDF_POWER = 2
+"""Each n-gram's column is scaled by its inverse document frequency squared before the fit (and
+its weight by the same factor after): common words ("me", "and") are held back harder than
+rare ones, so an alarm rests on "tracked" or "burden" rather than on "me". Both settings were
+chosen by 5-fold cross-validation: recall at the operating point was the same within noise
+(31-34%) across idf powers 0-2 and strengths 1e-4-3e-3, and this pair explained best."""
 KEEP = 12_000
 """Weights kept in the file (the largest in size); the rest are dropped and the model refitted."""
 TARGET_FALSE_ALARMS = 0.03
@@ -51,6 +56,10 @@ class Matrix:
 
     def tdot(self, g: np.ndarray) -> np.ndarray:
         return np.bincount(self.cols, weights=self.vals * g[self.rows], minlength=self.shape[1])
+
+    def scaled(self, columns: np.ndarray) -> Matrix:
+        """The same matrix with each column multiplied by its factor."""
+        return Matrix(self.rows, self.cols, self.vals * columns[self.cols], self.shape)
 
 
 def featurise(text: str) -> Features:
@@ -161,14 +170,29 @@ def train(
     docs = [featurise(t) for t in texts]
     y = np.asarray(crisis, dtype=bool)
     vocab = vocabulary(docs)
-    w, _ = fit(matrix(docs, vocab), y, l2)
-    strongest = np.argsort(-np.abs(w), kind="stable")[:keep]
+    scale = idf(docs, vocab) ** IDF_POWER
+    w, _ = fit(matrix(docs, vocab).scaled(scale), y, l2)
+    strongest = np.argsort(-np.abs(w * scale), kind="stable")[:keep]
     keys = sorted(list(vocab)[i] for i in strongest)
+    scale = np.asarray([scale[vocab[key]] for key in keys])
     vocab = {key: i for i, key in enumerate(keys)}
-    w, b = fit(matrix(docs, vocab), y, l2)
+    w, b = fit(matrix(docs, vocab).scaled(scale), y, l2)
+    w = w * scale
     words = {g: float(w[i]) for (kind, g), i in vocab.items() if kind == 0}
     chars = {g: float(w[i]) for (kind, g), i in vocab.items() if kind == 1}
     return screen_model.Model(bias=b, threshold=0.0, words=words, chars=chars)
+
+
+def idf(docs: Sequence[Features], vocab: dict[tuple[int, str], int]) -> np.ndarray:
+    """Smoothed inverse document frequency of each column: 1 + ln((1 + n) / (1 + df))."""
+    df = np.zeros(len(vocab))
+    for wgrams, cgrams in docs:
+        for kind, grams in ((0, wgrams), (1, cgrams)):
+            for g in grams:
+                col = vocab.get((kind, g))
+                if col is not None:
+                    df[col] += 1
+    return 1.0 + np.log((1 + len(docs)) / (1 + df))
 
 
 def folds(messages: Sequence[Labelled], k: int = FOLDS, seed: int = SEED) -> np.ndarray:
@@ -263,6 +287,7 @@ def main(content: Content, holdout: str | None = None, path: Path = screen_model
         "seed": SEED,
         "folds": FOLDS,
         "l2": L2,
+        "idf_power": IDF_POWER,
         "benign": fingerprint(content),
     }
     text = json.dumps(trained.model.to_json(**about), ensure_ascii=False, separators=(",", ":"))

@@ -110,9 +110,12 @@ class Model:
         return sum(w.get(g, 0.0) for g in wgrams), sum(c.get(g, 0.0) for g in cgrams)
 
     def _score(self, sums: tuple[float, float], nwords: int, nchars: int) -> float:
-        if not nwords:
-            return self.bias
-        return self.bias + sums[0] / math.sqrt(nwords) + sums[1] / math.sqrt(nchars)
+        score = self.bias
+        if nwords:
+            score += sums[0] / math.sqrt(nwords)
+        if nchars:
+            score += sums[1] / math.sqrt(nchars)
+        return score
 
     def best_window(self, text: str) -> tuple[float, list[str]]:
         """The highest-scoring window of a prepared message, and its score. Each sentence's
