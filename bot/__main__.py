@@ -117,16 +117,22 @@ def default(settings: Settings, content: Content) -> int:
     return console(settings, content) if answer in ("", "y", "yes") else 0
 
 
-def safety_eval(content: Content, paths: list[Path] | None) -> int:
+def safety_eval(content: Content, paths: list[Path] | None, cross_validate: bool) -> int:
     """Print recall and false alarms of the crisis screen; non-zero if a crisis is missed."""
-    from bot import safety_eval as evaluation
+    if paths:
+        from bot import safety_eval as evaluation
 
-    missed = 0
-    for path in paths or evaluation.DEFAULT_SETS:
-        report = evaluation.evaluate(content, evaluation.load(path))
-        print(f"# {path.name}")
-        print("\n".join(report.lines()))
-        missed += len(report.misses)
+        missed = 0
+        for path in paths:
+            report = evaluation.evaluate(content, evaluation.load(path))
+            print(f"# {path.name}")
+            print("\n".join(report.lines()))
+            missed += len(report.misses)
+        return 1 if missed else 0
+    from bot import safety_report
+
+    lines, missed = safety_report.report(content, cross_validate)
+    print("\n".join(lines))
     return 1 if missed else 0
 
 
@@ -171,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     screen.add_argument(
         "--holdout", choices=["fresh"], help="train: leave this split out (for the first look)"
     )
+    screen.add_argument(
+        "--no-cv", action="store_true", help="eval: skip the cross-validation (it refits 5 times)"
+    )
     bench = sub.add_parser("bench", help="measure what the bot costs (prints one figure a line)")
     bench.add_argument(
         "task",
@@ -210,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("safety record needs a section: baseline or first_look")
         return safety_record(content, args.section)
     if args.command == "safety":
-        return safety_eval(content, args.data)
+        return safety_eval(content, args.data, not args.no_cv)
     if args.command == "bench":
         from bot import bench as benchmarks
 
