@@ -171,11 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
     screen.add_argument("task", choices=["eval", "train", "record"])
     screen.add_argument(
-        "section", nargs="?", choices=["baseline", "first_look"], help="record: which figures"
+        "section",
+        nargs="?",
+        choices=["baseline", "first_look", "second_look"],
+        help="record: which figures",
     )
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
     screen.add_argument(
-        "--holdout", choices=["fresh"], help="train: leave this split out (for the first look)"
+        "--holdout",
+        choices=["fresh", "second"],
+        help="train: leave this split out (to reproduce a look)",
     )
     screen.add_argument(
         "--no-cv", action="store_true", help="eval: skip the cross-validation (it refits 5 times)"
@@ -216,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         return safety_train(content, args.holdout)
     if args.command == "safety" and args.task == "record":
         if args.section is None:
-            parser.error("safety record needs a section: baseline or first_look")
+            parser.error("safety record needs a section: baseline, first_look or second_look")
         return safety_record(content, args.section)
     if args.command == "safety":
         return safety_eval(content, args.data, not args.no_cv)

@@ -23,8 +23,9 @@ FIRST_LOOK = CATEGORIES / "first_look.yaml"
 LEGACY_SETS = (DATA / "crisis_messages.yaml", DATA / "crisis_heldout.yaml")
 DEFAULT_SETS = LEGACY_SETS
 LABELS = ("crisis", "ordinary")
-SPLITS = ("dev", "fresh")
-"""`fresh`: kept apart when written and measured once, before any tuning, for the first look."""
+SPLITS = ("dev", "fresh", "second")
+"""`fresh`: kept apart when written and measured once, before any tuning, for the first look;
+`second`: written after the tuning and measured once, before any change for it."""
 OVERALL = "overall"
 
 

@@ -37,7 +37,14 @@ SECTIONS = {
         "(python -m bot safety train --holdout fresh); measured on the fresh split, which no "
         "rule or model had been tuned on"
     ),
+    "second_look": (
+        "the tuned screen (rules tuned on dev and fresh, model trained on every set but this "
+        "split: python -m bot safety train --holdout second) on the second split, written after "
+        "the tuning and measured before any change for it"
+    ),
 }
+MEASURED = {"first_look": "fresh", "second_look": "second"}
+"""The split each look measures; the baseline measures every split there was."""
 LONGEST = 4096
 """Telegram's longest message: the screen must answer it in under 50 ms."""
 
@@ -79,7 +86,7 @@ def record(content: Content, section: str, path: Path = safety_eval.FIRST_LOOK) 
         screen: Screen = safety_eval.rules_only
     else:
         screen = safety.screen
-        messages = [m for m in messages if m.split == "fresh"]
+        messages = [m for m in messages if m.split == MEASURED[section]]
     entry = {
         section: {
             "date": dt.date.today().isoformat(),
@@ -129,6 +136,10 @@ def first_look_section(path: Path = safety_eval.FIRST_LOOK) -> list[str]:
         "baseline, fresh": base["fresh"],
         "first look, fresh": first["fresh"],
     }
+    looks = [("safety.first_look", first["fresh"])]
+    if "second_look" in data:
+        columns["second look"] = data["second_look"]["second"]
+        looks.append(("safety.second_look", data["second_look"]["second"]))
     title = (
         f"first look ({path.relative_to(safety_eval.DATA.parents[1])}, recorded "
         f"{first['date']} at {first['commit']}, before any tuning on the fresh split)"
@@ -137,7 +148,7 @@ def first_look_section(path: Path = safety_eval.FIRST_LOOK) -> list[str]:
         *table(title, columns, list(first["fresh"])),
         *overall_lines("safety.baseline.dev", base["dev"][OVERALL]),
         *overall_lines("safety.baseline.fresh", base["fresh"][OVERALL]),
-        *overall_lines("safety.first_look", first["fresh"][OVERALL]),
+        *(line for name, look in looks for line in overall_lines(name, look[OVERALL])),
     ]
 
 
