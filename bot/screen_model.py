@@ -26,6 +26,9 @@ CHAR_SIZES = (3, 4, 5)
 LONG_SENTENCE = 30
 """Words after which a run-on sentence is scored in overlapping chunks of CHUNK words."""
 CHUNK = 20
+MIN_WORDS = 4
+"""The model reads no window shorter than this: one word carries its whole weight ("safe",
+"quietly"), too little evidence to call a crisis on; short explicit ones are the rules' job."""
 EXPLAINED = 5
 """How many n-grams an alarm names."""
 
@@ -118,9 +121,10 @@ class Model:
         return score
 
     def best_window(self, text: str) -> tuple[float, list[str]]:
-        """The highest-scoring window of a prepared message, and its score. Each sentence's
-        n-grams are weighed once; a pair of sentences adds their sums and takes off what
-        they share, so a long message costs little more than reading it once."""
+        """The highest-scoring window of a prepared message, and its score (minus infinity if
+        no window has MIN_WORDS words). Each sentence's n-grams are weighed once; a pair of
+        sentences adds their sums and takes off what they share, so a long message costs
+        little more than reading it once."""
         parts = sentences(text)
         grams = [(word_grams(p), char_grams(p)) for p in parts]
         sums = [self._sum(wg, cg) for wg, cg in grams]
@@ -144,7 +148,8 @@ class Model:
         if len(parts) > 2:
             whole = tokens(text)
             scored.append((self.window_score(whole), whole))
-        return max(scored, default=(self.bias, []), key=lambda pair: pair[0])
+        readable = [pair for pair in scored if len(pair[1]) >= MIN_WORDS]
+        return max(readable, default=(-math.inf, []), key=lambda pair: pair[0])
 
     def score(self, text: str) -> float:
         return self.best_window(text)[0]

@@ -147,6 +147,30 @@ def test_ordinary_messages_that_share_the_words_raise_no_alarm(
     assert safety.screen(content, message) is None
 
 
+def test_typing_an_answer_or_its_synonym_raises_no_alarm_unless_it_asks_for_help(
+    content: Content,
+) -> None:
+    ordinary = [
+        (step.id, word)
+        for step in content.steps
+        for answer in step.answers
+        if not answer.resources_first
+        for word in (answer.label, *answer.also)
+    ]
+
+    alarmed = [(step, word) for step, word in ordinary if safety.screen(content, word)]
+
+    assert ("safety", "safe") in ordinary
+    assert alarmed == []
+
+
+def test_a_word_or_two_is_left_to_the_rules_the_model_reads_four_words_or_more() -> None:
+    toy = screen_model.Model(bias=-1.0, threshold=0.0, words={"quietly": 10.0}, chars={})
+
+    assert not toy.read("quietly").fired
+    assert toy.read("he said it quietly to me").fired
+
+
 def test_the_model_raises_an_alarm_the_rules_would_not_and_names_its_ngrams(
     content: Content,
 ) -> None:
