@@ -10,6 +10,7 @@ cross-validated scores. Same data, same file: every step is deterministic (seede
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,12 +27,14 @@ FOLDS = 5
 MIN_COUNT = 2
 """An n-gram must occur in two training messages to get a weight: one-off words are noise."""
 L2 = 3e-3
+"""Strength of the L2 penalty on the weights (the mean loss is class-balanced)."""
 IDF_POWER = 2
 """Each n-gram's column is scaled by its inverse document frequency squared before the fit (and
 its weight by the same factor after): common words ("me", "and") are held back harder than
 rare ones, so an alarm rests on "tracked" or "burden" rather than on "me". Both settings were
 chosen by 5-fold cross-validation: recall at the operating point was the same within noise
-(31-34%) across idf powers 0-2 and strengths 1e-4-3e-3, and this pair explained best."""
+(31-34%) across idf powers 0-2 and strengths 1e-4-3e-3; this pair was highest, by a hair, and
+its alarms read best."""
 KEEP = 12_000
 """Weights kept in the file (the largest in size); the rest are dropped and the model refitted."""
 TARGET_FALSE_ALARMS = 0.03
@@ -273,8 +276,7 @@ def build(content: Content, holdout: str | None = None) -> Trained:
 
 
 def main(content: Content, holdout: str | None = None, path: Path = screen_model.WEIGHTS) -> int:
-    import json
-
+    """Train on the labelled sets (less `holdout`), write the weights file, print its figures."""
     trained = build(content, holdout)
     crisis = sum(m.crisis for m in trained.messages)
     about = {
