@@ -37,6 +37,26 @@ def test_the_weights_ship_with_the_package_and_are_small() -> None:
     assert screen_model.WEIGHTS.stat().st_size < 300 * 1024
 
 
+def test_without_its_weights_file_the_screen_goes_on_with_its_rules_and_says_so(
+    content: Content,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(screen_model, "WEIGHTS", tmp_path / "missing.json")
+    screen_model.packaged.cache_clear()
+    try:
+        caught = safety.screen(content, "he hit me last night")
+        quiet = safety.screen(content, "we had a long talk about the school holidays")
+    finally:
+        screen_model.packaged.cache_clear()
+
+    assert caught is not None
+    assert quiet is None
+    assert "model unavailable" in caplog.text
+    assert "school holidays" not in caplog.text
+
+
 def test_the_weights_were_trained_on_todays_sets_behind_todays_benign_list(
     content: Content, labelled: list[Labelled]
 ) -> None:
