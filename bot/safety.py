@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from bot import screen_model
+from bot import screen_model, screen_patterns
 from bot.content import Content, Country, Safety
 from bot.dialogue import Action, Button, Reply
 
@@ -61,17 +61,18 @@ def prepare(text: str, stretched: int = 2) -> str:
 
 
 @functools.cache
-def _ascii(rules: Safety) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
-    """The benign phrases and the crisis rules compiled once more with ASCII word boundaries:
-    the same matches on English text, and about a fifth faster on a long message."""
+def _compiled(rules: Safety) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """The benign phrases and the crisis rules compiled once more for speed (ASCII word
+    boundaries, a first-letter check; see `bot.screen_patterns`): the same matches on her
+    prepared message, found in a fraction of the time on a long one."""
     return (
-        tuple(re.compile(p.pattern, re.ASCII) for p in rules.benign),
-        tuple(re.compile(r.pattern.pattern, re.ASCII) for r in rules.rules),
+        tuple(screen_patterns.compile_fast(p.pattern) for p in rules.benign),
+        tuple(screen_patterns.compile_fast(r.pattern.pattern) for r in rules.rules),
     )
 
 
 def _blanked(content: Content, prepared: str) -> str:
-    for benign in _ascii(content.safety)[0]:
+    for benign in _compiled(content.safety)[0]:
         prepared = benign.sub(" ", prepared)
     return prepared
 
@@ -100,7 +101,7 @@ def _readings(content: Content, text: str) -> list[str]:
 
 
 def _match(content: Content, readings: list[str]) -> Alarm | None:
-    patterns = _ascii(content.safety)[1]
+    patterns = _compiled(content.safety)[1]
     for reading in readings:
         for rule, pattern in zip(content.safety.rules, patterns, strict=True):
             if pattern.search(reading):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import safety, safety_eval, safety_report, safety_train, screen_model
+from bot import safety, safety_eval, safety_report, safety_train, screen_model, screen_patterns
 from bot.content import Content
 from bot.safety_eval import Labelled
 
@@ -255,6 +255,43 @@ def test_odd_input_is_screened_without_error_and_in_good_time(
 
     # A generous bound: it guards against a pattern that backtracks without end, not a timing.
     assert time.perf_counter() - start < 2.0
+
+
+def test_the_rules_compiled_for_speed_find_exactly_what_the_rules_as_written_find(
+    content: Content, labelled: list[Labelled]
+) -> None:
+    readings = {safety.prepare(m.text) for m in labelled}
+    rules = [r.pattern for r in content.safety.rules]
+    benign = list(content.safety.benign)
+    fast = [screen_patterns.compile_fast(p.pattern) for p in rules + benign]
+
+    for text in readings:
+        for written, quick in zip(rules, fast, strict=False):
+            found, quickly = written.search(text), quick.search(text)
+            assert (found and found.span()) == (quickly and quickly.span()), (written, text)
+        for written, quick in zip(benign, fast[len(rules) :], strict=True):
+            assert written.sub(" ", text) == quick.sub(" ", text), (written, text)
+    assert sum(q.pattern.startswith(r"\b(?=[") for q in fast[: len(rules)]) > 0.8 * len(rules)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "checked"),
+    [
+        (r"\bhit me|\b(punch(ed)?|kick) me", r"\b(?=[hkp])"),
+        (r"\b(i )?said no", None),
+        (r"\b[a-z]+ me", None),
+        (r"\bhe\b[^.!?]{0,9}\bhit|police", None),
+    ],
+)
+def test_a_rule_gets_a_first_letter_check_only_when_its_first_letters_are_certain(
+    pattern: str, checked: str | None
+) -> None:
+    fast = screen_patterns.compile_fast(pattern)
+
+    if checked is None:
+        assert fast.pattern == pattern
+    else:
+        assert fast.pattern.startswith(checked)
 
 
 def test_training_twice_on_the_same_messages_gives_the_same_weights(
