@@ -194,15 +194,20 @@ def longest_message(content: Content, messages: list[Labelled]) -> str:
 
 
 def timing_lines(content: Content, messages: list[Labelled], runs: int = 21) -> list[str]:
+    """Wall-clock time of the screen on the longest message (median and worst of `runs`), and
+    the processor time it used: on a shared machine the wall clock also counts other people's
+    work, the processor time only ours."""
     text = longest_message(content, messages)
-    took = []
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         safety.screen(content, text)
-        took.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
     return [
-        f"safety.screen_{len(text)}.ms {statistics.median(took):.1f} ms",
-        f"safety.screen_{len(text)}.max_ms {max(took):.1f} ms",
+        f"safety.screen_{len(text)}.ms {statistics.median(wall):.1f} ms",
+        f"safety.screen_{len(text)}.max_ms {max(wall):.1f} ms",
+        f"safety.screen_{len(text)}.cpu_ms {statistics.median(cpu):.1f} ms",
     ]
 
 

@@ -17,16 +17,24 @@ _LOOKAROUND = ("(?<!", "(?<=", "(?!", "(?=")
 
 def compile_fast(pattern: str) -> re.Pattern[str]:
     """`pattern` with ASCII word boundaries, and with a first-letter check in front when every
-    top-level alternative starts at a word boundary with a letter or digit we can name."""
-    alternatives = split_alternatives(pattern)
+    top-level alternative starts at a word boundary (or the start of the message) with a letter
+    or digit we can name."""
     letters: set[str] = set()
-    for alternative in alternatives:
-        first = first_letters(alternative) if alternative.startswith(r"\b") else None
+    for alternative in split_alternatives(pattern):
+        first = first_letters(alternative) if _anchored(alternative) else None
         if not first:
             return re.compile(pattern, re.ASCII)
         letters |= first
-    body = "|".join(alternative[2:] for alternative in alternatives)
-    return re.compile(rf"\b(?=[{''.join(sorted(letters))}])(?:{body})", re.ASCII)
+    return re.compile(rf"\b(?=[{''.join(sorted(letters))}])(?:{pattern})", re.ASCII)
+
+
+def _anchored(alternative: str) -> bool:
+    """Whether it starts, after any lookbehind or lookahead, at `\b` or `^`: then the outer
+    `\b` holds wherever the alternative can match."""
+    i = 0
+    while alternative.startswith(_LOOKAROUND, i):
+        i = _group_end(alternative, i) + 1
+    return alternative.startswith((r"\b", "^"), i)
 
 
 def split_alternatives(pattern: str) -> list[str]:
@@ -54,11 +62,13 @@ def split_alternatives(pattern: str) -> list[str]:
 
 def first_letters(pattern: str) -> set[str] | None:
     """The letters or digits any match of `pattern` starts with, or None when that cannot be
-    told for sure (a class, an escape, an optional first part, an empty alternative)."""
+    told for sure (a class, an escape, an empty alternative, nothing after an optional part)."""
     i = 0
     while True:
         if pattern.startswith(r"\b", i):
             i += 2
+        elif pattern.startswith("^", i):
+            i += 1
         elif pattern.startswith(_LOOKAROUND, i):
             i = _group_end(pattern, i) + 1
         else:
@@ -67,28 +77,41 @@ def first_letters(pattern: str) -> set[str] | None:
         return None
     ch = pattern[i]
     if ch.isascii() and ch.isalnum():
-        return None if _optional(pattern, i + 1) else {ch}
-    if ch != "(":
-        return None
-    end = _group_end(pattern, i)
-    inner = pattern[i + 1 : end]
-    if inner.startswith("?:"):
-        inner = inner[2:]
-    elif inner.startswith("?"):
-        return None
-    if _optional(pattern, end + 1):
-        return None
-    letters: set[str] = set()
-    for alternative in split_alternatives(inner):
-        first = first_letters(alternative)
-        if not first:
+        letters, after = {ch}, i + 1
+    elif ch == "(":
+        end = _group_end(pattern, i)
+        inner = pattern[i + 1 : end]
+        if inner.startswith("?:"):
+            inner = inner[2:]
+        elif inner.startswith("?"):
             return None
-        letters |= first
-    return letters
+        letters = set()
+        for alternative in split_alternatives(inner):
+            first = first_letters(alternative)
+            if not first:
+                return None
+            letters |= first
+        after = end + 1
+    else:
+        return None
+    skipped = _skip_optional(pattern, after)
+    if skipped is None:
+        return letters
+    # The first part may be absent: the match can also start with what follows it.
+    rest = first_letters(pattern[skipped:])
+    return None if rest is None else letters | rest
 
 
-def _optional(pattern: str, i: int) -> bool:
-    return pattern.startswith(("?", "*", "{0,"), i)
+def _skip_optional(pattern: str, i: int) -> int | None:
+    """Where the pattern goes on after a quantifier at `i` that allows zero repeats (`?`, `*`,
+    `{0,n}`, lazy or not); None if there is none."""
+    if pattern.startswith(("?", "*"), i):
+        i += 1
+    elif pattern.startswith("{0,", i):
+        i = pattern.index("}", i) + 1
+    else:
+        return None
+    return i + 1 if pattern.startswith("?", i) else i
 
 
 def _class_end(pattern: str, i: int) -> int:

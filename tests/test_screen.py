@@ -278,7 +278,9 @@ def test_the_rules_compiled_for_speed_find_exactly_what_the_rules_as_written_fin
     ("pattern", "checked"),
     [
         (r"\bhit me|\b(punch(ed)?|kick) me", r"\b(?=[hkp])"),
-        (r"\b(i )?said no", None),
+        (r"\b(i )?said no", r"\b(?=[is])"),
+        (r"\b(i )?[a-z]+ no", None),
+        (r"^goodbye|(?<!not )\btake me", r"\b(?=[gt])"),
         (r"\b[a-z]+ me", None),
         (r"\bhe\b[^.!?]{0,9}\bhit|police", None),
     ],
