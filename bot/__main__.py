@@ -146,16 +146,22 @@ def default(settings: Settings, content: Content) -> int:
     return console(settings, content) if answer in ("", "y", "yes") else 0
 
 
-def safety_eval(content: Content, paths: list[Path] | None) -> int:
+def safety_eval(content: Content, paths: list[Path] | None, cross_validate: bool) -> int:
     """Print recall and false alarms of the crisis screen; non-zero if a crisis is missed."""
-    from bot import safety_eval as evaluation
+    if paths:
+        from bot.evals import screen as evaluation
 
-    missed = 0
-    for path in paths or evaluation.DEFAULT_SETS:
-        report = evaluation.evaluate(content, evaluation.load(path))
-        print(f"# {path.name}")
-        print("\n".join(report.lines()))
-        missed += len(report.misses)
+        missed = 0
+        for path in paths:
+            report = evaluation.evaluate(content, evaluation.load(path))
+            print(f"# {path.name}")
+            print("\n".join(report.lines()))
+            missed += len(report.misses)
+        return 1 if missed else 0
+    from bot.evals import screen_report as safety_report
+
+    lines, missed = safety_report.report(content, cross_validate)
+    print("\n".join(lines))
     return 1 if missed else 0
 
 
@@ -184,6 +190,26 @@ def content_task(content: Content, task: str, *, plans: bool) -> int:
     return 0
 
 
+def safety_train(content: Content, holdout: str | None) -> int:
+    """Fit the crisis screen's model on the labelled sets and write its weights file."""
+    from bot.evals import screen_train as training
+
+    return training.main(content, holdout)
+
+
+def safety_record(content: Content, section: str) -> int:
+    """Write one section of the first-look figures, once."""
+    from bot.evals import screen_report as safety_report
+
+    try:
+        entry = safety_report.record(content, section)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Recorded {section} in {safety_report.safety_eval.FIRST_LOOK}: {entry[section]['date']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Time periods as timedelta, as python-telegram-bot 23 will report them (RetryAfter).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -200,8 +226,22 @@ def main(argv: list[str] | None = None) -> int:
         "--plans", action="store_true", help="also print what arrives after her last answer"
     )
     screen = sub.add_parser("safety", help="measure the crisis screen on a labelled set")
-    screen.add_argument("task", choices=["eval"])
+    screen.add_argument("task", choices=["eval", "train", "record"])
+    screen.add_argument(
+        "section",
+        nargs="?",
+        choices=["baseline", "first_look", "second_look"],
+        help="record: which figures",
+    )
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
+    screen.add_argument(
+        "--holdout",
+        choices=["fresh", "second"],
+        help="train: leave this split out (to reproduce a look)",
+    )
+    screen.add_argument(
+        "--no-cv", action="store_true", help="eval: skip the cross-validation (it refits 5 times)"
+    )
     drafts = sub.add_parser("drafts", help="measure the /draft patterns on the labelled drafts")
     drafts.add_argument("task", choices=["eval"])
     drafts.add_argument("--data", type=Path, help="labelled YAML instead of tests/data/drafts.yaml")
@@ -222,8 +262,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "content":
         return content_task(content, args.task, plans=args.plans)
+    if args.command == "safety" and args.task == "train":
+        return safety_train(content, args.holdout)
+    if args.command == "safety" and args.task == "record":
+        if args.section is None:
+            parser.error("safety record needs a section: baseline, first_look or second_look")
+        return safety_record(content, args.section)
     if args.command == "safety":
-        return safety_eval(content, args.data)
+        return safety_eval(content, args.data, not args.no_cv)
     if args.command == "drafts":
         return drafts_eval(content, args.data)
     if args.command == "db":

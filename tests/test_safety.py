@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import safety, safety_eval
 from bot.content import DEFAULT_CONTENT_DIR, Content, ContentError, load_content
 from bot.core import router
 from bot.core.inputs import CONTINUE, Action, Choice, Command, Text
 from bot.core.replies import Reply
 from bot.core.safety import resources
+from bot.core.safety import screen as safety
 from bot.core.state import State
 from bot.core.turn import Outcome
+from bot.evals import screen as safety_eval
 
 DATA = Path(__file__).parent / "data"
 

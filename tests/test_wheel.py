@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,10 @@ def test_the_installed_wheel_runs_the_console_in_an_empty_folder(
     built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, source)
     assert built.returncode == 0, built.stderr
     [wheel] = dist.glob("steady_bot-*.whl")
+    with zipfile.ZipFile(wheel) as packed:
+        names = packed.namelist()
+    assert "bot/core/safety/screen_model.json" in names  # the crisis screen's model ships
+    assert not any(n.startswith(("bench/", "tests/")) for n in names)
 
     venv = tmp_path / "venv"
     made = run(sys.executable, "-m", "venv", "--without-pip", venv)

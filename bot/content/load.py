@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot import paths
 from bot.content import checks
 from bot.content.checkins import Checkins
 from bot.content.drafts import Drafts
@@ -30,7 +31,7 @@ from bot.content.safety import Safety
 from bot.content.safety_plan import SafetyPlan
 from bot.content.tactics import Tactics
 
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+DEFAULT_CONTENT_DIR = paths.content_dir()
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -7,7 +7,7 @@ matches answers. Never a thank-you: she is not reporting, she is hurting.
 from __future__ import annotations
 
 from bot.content import Content
-from bot.safety import prepare
+from bot.core.safety.screen import prepare
 
 
 def acknowledge(content: Content, text: str) -> str | None:

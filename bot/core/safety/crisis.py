@@ -12,9 +12,9 @@ from dataclasses import replace
 from bot.content import Content
 from bot.core import asks
 from bot.core.replies import Reply
+from bot.core.safety.screen import screen
 from bot.core.state import Mode, State, graver
 from bot.core.turn import Outcome
-from bot.safety import screen
 
 
 def intercept(content: Content, state: State, text: str) -> Outcome | None:
