@@ -48,9 +48,33 @@ SQLITE_FILE_TESTS = {
 """Tests that open the SQLite file themselves, in modules this suite cannot mark one by one."""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+DATABASE_NAMES = ("fresh_database", "SERVER", "needs_postgres")
+"""Names a test module imports from `dbcheck` when it opens a database itself."""
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """Whether a test reaches a database: through `db_url` (which `db`, `service` and the
+    bot processes build on) or through `dbcheck`'s own helpers."""
+    if "db_url" in getattr(item, "fixturenames", ()):
+        return True
+    module = getattr(item, "module", None)
+    return module is not None and any(name in vars(module) for name in DATABASE_NAMES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, only what touches a database runs again.
+
+    The SQLite run before it has already run every test; the pure core's thousands of
+    cases give the same answer whichever database is configured, and running them twice
+    would only spend CI's budget.
+    """
     if not SERVER:
         return
+    kept = [item for item in items if touches_database(item)]
+    dropped = [item for item in items if not touches_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
     for item in items:
         reason = SQLITE_FILE_TESTS.get(item.nodeid)
         if reason:
