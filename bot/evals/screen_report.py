@@ -238,13 +238,19 @@ def tuned_section(content: Content, messages: list[Labelled]) -> tuple[list[str]
 
 
 def stale(content: Content, messages: list[Labelled]) -> list[str]:
-    """A warning when the weights were trained on other sets or behind another benign list."""
+    """A warning when the weights were trained on other sets, behind another benign list or
+    with other concepts."""
     from bot.evals import screen_train as safety_train
+    from bot.evals.screen_concepts import CONCEPTS
 
     about = screen_model.about()
     trained = about.get("trained_on", {})
-    if trained.get("messages") == len(messages) and about.get("benign") == safety_train.fingerprint(
-        content
+    model = screen_model.packaged()
+    if (
+        trained.get("messages") == len(messages)
+        and about.get("benign") == safety_train.fingerprint(content)
+        and model is not None
+        and model.concepts == CONCEPTS
     ):
         return []
     return ["# the weights file is stale: run `python -m bot safety train`"]

@@ -34,6 +34,14 @@ MIN_WORDS = 4
 "quietly"), too little evidence to call a crisis on; short explicit ones are the rules' job."""
 EXPLAINED = 5
 """How many n-grams an alarm names."""
+_FUNCTION_WORDS = (
+    "a an and at be but for he hes him his i id im in is it its ive me my of on or our she so "
+    "that the them they this to was we with you your"
+)
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+"""Words that get no weight of their own (in pairs and skip-grams they still count): alone they
+say nothing about danger, and an alarm that names "me" and "and" explains nothing. Leaving them
+out cost nothing in cross-validation (recall at 3% false alarms 39.6% against 38.9%)."""
 
 _SENTENCE_END = re.compile(r"[.!?;]+")
 _WORD = re.compile(r"[^\W_]+")
@@ -64,10 +72,11 @@ def _chunks(words: list[str]) -> Iterator[list[str]]:
 
 
 def word_grams(words: list[str], concepts: Mapping[str, str] | None = None) -> set[str]:
-    """Word 1- and 2-grams and skip-grams ("took _ pills": the word between left out); with
-    `concepts`, also the concepts present (`@pills`), each pair of them in the window
-    (`@pills+@soon`), and bigrams with one word read as its concept ("@pills aside")."""
-    grams = set(words)
+    """Word 1-grams (less FUNCTION_WORDS), 2-grams and skip-grams ("took _ pills": the word
+    between left out); with `concepts`, also the concepts present (`@pills`), each pair of them
+    in the window (`@pills+@soon`), and bigrams with one word read as its concept ("@pills
+    aside")."""
+    grams = set(words) - FUNCTION_WORDS
     grams.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     grams.update(f"{a} _ {c}" for a, c in zip(words, words[2:], strict=False))
     if not concepts:
@@ -199,7 +208,7 @@ class Model:
         for gram, holders in owners.items():
             weight = self.chars.get(gram, 0.0) * cscale
             for word in holders:
-                share[word] += weight / len(holders)
+                share[word] = share.get(word, 0.0) + weight / len(holders)
         ranked = sorted(share.items(), key=lambda item: (-item[1], item[0]))
         return tuple((self._named(g, words), round(v, 3)) for g, v in ranked[:EXPLAINED] if v > 0)
 
