@@ -1,4 +1,5 @@
-"""Train the crisis screen's model: `python -m bot safety train` writes `bot/screen_model.json`.
+"""Train the crisis screen's model: `python -m bot safety train` writes `screen_model.json`
+beside `bot/core/safety/model.py`.
 
 Development only: it needs numpy (installed with matplotlib), which the running bot does not.
 It reads every labelled set (`bot.evals.screen`), blanks figures of speech as the screen does
