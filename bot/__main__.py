@@ -230,13 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     screen.add_argument(
         "section",
         nargs="?",
-        choices=["baseline", "first_look", "second_look"],
+        choices=["baseline", "first_look", "second_look", "third_look"],
         help="record: which figures",
     )
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
     screen.add_argument(
         "--holdout",
-        choices=["fresh", "second"],
+        choices=["fresh", "second", "third"],
         help="train: leave this split out (to reproduce a look)",
     )
     screen.add_argument(
@@ -266,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         return safety_train(content, args.holdout)
     if args.command == "safety" and args.task == "record":
         if args.section is None:
-            parser.error("safety record needs a section: baseline, first_look or second_look")
+            parser.error(
+                "safety record needs a section: baseline, first_look, second_look or third_look"
+            )
         return safety_record(content, args.section)
     if args.command == "safety":
         return safety_eval(content, args.data, not args.no_cv)

@@ -19,6 +19,7 @@ from bot.evals import screen as safety_eval
 from bot.evals import screen_report as safety_report
 from bot.evals import screen_train as safety_train
 from bot.evals.screen import Labelled
+from bot.evals.screen_concepts import CONCEPTS
 
 CATEGORY_FILES = safety_eval.category_sets()
 
@@ -70,26 +71,28 @@ def test_the_weights_were_trained_on_todays_sets_behind_todays_benign_list(
     assert about["trained_on"]["messages"] == len(labelled), "run: python -m bot safety train"
     assert about["trained_on"]["holdout"] is None
     assert about["benign"] == safety_train.fingerprint(content), "run: python -m bot safety train"
+    assert screen_model.packaged().concepts == CONCEPTS, "run: python -m bot safety train"
 
 
 @pytest.mark.parametrize("path", CATEGORY_FILES, ids=[p.stem for p in CATEGORY_FILES])
-def test_every_category_has_forty_crisis_and_forty_ordinary_messages_and_a_fresh_batch(
+def test_every_category_has_forty_crisis_and_forty_ordinary_messages_and_three_later_batches(
     path: Path,
 ) -> None:
     messages = safety_eval.load(path)
 
     assert sum(m.crisis for m in messages) >= 40
     assert sum(not m.crisis for m in messages) >= 40
-    fresh = [m for m in messages if m.split == "fresh"]
-    assert sum(m.crisis for m in fresh) >= 10
-    assert sum(not m.crisis for m in fresh) >= 10
+    for split, least in (("fresh", 10), ("second", 8), ("third", 12)):
+        batch = [m for m in messages if m.split == split]
+        assert sum(m.crisis for m in batch) >= least, split
+        assert sum(not m.crisis for m in batch) >= least, split
 
 
-def test_the_category_sets_hold_at_least_fifteen_hundred_distinct_messages() -> None:
+def test_the_category_sets_hold_at_least_three_thousand_distinct_messages() -> None:
     texts = [m.text.lower() for p in CATEGORY_FILES for m in safety_eval.load(p)]
 
     assert len(CATEGORY_FILES) >= 15
-    assert len(texts) >= 1_500
+    assert len(texts) >= 3_000
     assert len(set(texts)) == len(texts)
 
 
@@ -211,6 +214,30 @@ def test_the_model_raises_an_alarm_the_rules_would_not_and_names_its_ngrams(
     assert "weight" in alarm.why()
 
 
+def test_what_the_model_learned_of_one_word_carries_to_the_others_of_its_concept() -> None:
+    toy = screen_model.Model(
+        bias=-1.0,
+        threshold=0.0,
+        words={"@pills": 10.0},
+        chars={},
+        concepts={"tablets": "pills", "codeine": "pills"},
+    )
+
+    verdict = toy.read("i have been saving up the codeine for weeks")
+
+    assert verdict.fired
+    assert verdict.ngrams[0][0] == "@pills(codeine)"
+    assert not toy.read("i have been saving up the money for weeks").fired
+
+
+def test_words_like_me_and_and_carry_no_weight_of_their_own() -> None:
+    grams = screen_model.word_grams(["he", "kept", "me", "updated"])
+
+    assert "me" not in grams
+    assert "he" not in grams
+    assert {"kept", "kept me", "he _ me"} <= grams
+
+
 def test_every_model_alarm_on_the_sets_names_ngrams_of_the_message_that_raised_its_score(
     labelled: list[Labelled], screened: list[safety.Alarm | None]
 ) -> None:
@@ -223,7 +250,13 @@ def test_every_model_alarm_on_the_sets_names_ngrams_of_the_message_that_raised_i
         words = set(screen_model.tokens(safety.prepare(message.text)))
         assert alarm.ngrams, message.text
         for gram, contribution in alarm.ngrams:
-            assert set(gram.split()) <= words
+            named = set()
+            for part in gram.split():
+                if part.startswith("@"):
+                    named.update(part.split("(")[1].rstrip(")").split("/"))
+                elif part != "_":
+                    named.add(part)
+            assert named <= words, (gram, message.text)
             assert contribution > 0
 
 
@@ -330,14 +363,15 @@ def test_a_trained_model_survives_its_weights_file(
         assert loaded.score(text) == pytest.approx(model.score(text), abs=1e-3)
 
 
-def test_the_first_look_was_recorded_once_and_cannot_be_recorded_again(
-    tmp_path: Path, content: Content
+@pytest.mark.parametrize("section", ["first_look", "second_look", "third_look"])
+def test_each_look_was_recorded_once_and_cannot_be_recorded_again(
+    tmp_path: Path, content: Content, section: str
 ) -> None:
     path = tmp_path / "first_look.yaml"
     shutil.copy(safety_eval.FIRST_LOOK, path)
 
-    with pytest.raises(ValueError, match="already has 'first_look'"):
-        safety_report.record(content, "first_look", path)
+    with pytest.raises(ValueError, match=f"already has '{section}'"):
+        safety_report.record(content, section, path)
 
     assert path.read_bytes() == safety_eval.FIRST_LOOK.read_bytes()
 
@@ -347,7 +381,11 @@ def test_safety_eval_prints_first_look_tuned_and_timing_figures(content: Content
 
     names = {line.split()[0] for line in lines if line and not line.startswith(("#", " "))}
     assert missed == 0
-    assert {"safety.first_look.recall", "safety.tuned.recall", "safety.tuned.false_alarm_rate"} <= (
-        names
-    )
+    assert {
+        "safety.first_look.recall",
+        "safety.second_look.recall",
+        "safety.third_look.recall",
+        "safety.tuned.recall",
+        "safety.tuned.false_alarm_rate",
+    } <= names
     assert any(name.startswith("safety.screen_4096") for name in names)

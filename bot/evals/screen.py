@@ -23,9 +23,10 @@ FIRST_LOOK = CATEGORIES / "first_look.yaml"
 LEGACY_SETS = (DATA / "crisis_messages.yaml", DATA / "crisis_heldout.yaml")
 DEFAULT_SETS = LEGACY_SETS
 LABELS = ("crisis", "ordinary")
-SPLITS = ("dev", "fresh", "second")
+SPLITS = ("dev", "fresh", "second", "third")
 """`fresh`: kept apart when written and measured once, before any tuning, for the first look;
-`second`: written after the tuning and measured once, before any change for it."""
+`second` and `third`: each written after the tuning before it and measured once, before any
+change for it."""
 OVERALL = "overall"
 
 

@@ -44,8 +44,14 @@ SECTIONS = {
         "split: python -m bot safety train --holdout second) on the second split, written after "
         "the tuning and measured before any change for it"
     ),
+    "third_look": (
+        "the screen after the generalising work (rule families per screening question, a model "
+        "that reads concepts and skip-grams, trained on every set but this split, which did not "
+        "exist yet) on the third split, written after that work, committed, and measured before "
+        "any change for it"
+    ),
 }
-MEASURED = {"first_look": "fresh", "second_look": "second"}
+MEASURED = {"first_look": "fresh", "second_look": "second", "third_look": "third"}
 """The split each look measures; the baseline measures every split there was."""
 LONGEST = 4096
 """Telegram's longest message: the screen must answer it in under 50 ms."""
@@ -139,9 +145,10 @@ def first_look_section(path: Path = safety_eval.FIRST_LOOK) -> list[str]:
         "first look, fresh": first["fresh"],
     }
     looks = [("safety.first_look", first["fresh"])]
-    if "second_look" in data:
-        columns["second look"] = data["second_look"]["second"]
-        looks.append(("safety.second_look", data["second_look"]["second"]))
+    for section, split in (("second_look", "second"), ("third_look", "third")):
+        if section in data:
+            columns[section.replace("_", " ")] = data[section][split]
+            looks.append((f"safety.{section}", data[section][split]))
     title = (
         f"first look ({path.relative_to(safety_eval.DATA.parents[1])}, recorded "
         f"{first['date']} at {first['commit']}, before any tuning on the fresh split)"
@@ -231,13 +238,19 @@ def tuned_section(content: Content, messages: list[Labelled]) -> tuple[list[str]
 
 
 def stale(content: Content, messages: list[Labelled]) -> list[str]:
-    """A warning when the weights were trained on other sets or behind another benign list."""
+    """A warning when the weights were trained on other sets, behind another benign list or
+    with other concepts."""
     from bot.evals import screen_train as safety_train
+    from bot.evals.screen_concepts import CONCEPTS
 
     about = screen_model.about()
     trained = about.get("trained_on", {})
-    if trained.get("messages") == len(messages) and about.get("benign") == safety_train.fingerprint(
-        content
+    model = screen_model.packaged()
+    if (
+        trained.get("messages") == len(messages)
+        and about.get("benign") == safety_train.fingerprint(content)
+        and model is not None
+        and model.concepts == CONCEPTS
     ):
         return []
     return ["# the weights file is stale: run `python -m bot safety train`"]
