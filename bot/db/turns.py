@@ -81,18 +81,18 @@ class Turns(Queries):
         self._erase = [prepare(delete(t).where(t.c.user_id == _uid), d) for t in tables]
 
     _load = Statement(lambda d: select(users.c.state).where(users.c.user_id == _uid))
-    # Her turns queue on her row on PostgreSQL, so two workers never both move her on
-    # (SQLite's writers already take turns; it ignores the clause). NO KEY: the key-share
-    # lock a claim takes here when it queues her check-in does not wait for her turn, so a
-    # turn waiting on a schedule row that claim holds cannot deadlock with it.
+    # Her state and her schedule in one read: a schedule hangs off her row, so without a
+    # row there is no schedule either. Her turns queue on her row on PostgreSQL, so two
+    # workers never both move her on (SQLite's writers already take turns; it ignores the
+    # clause). NO KEY: the key-share lock a claim takes here when it queues her check-in
+    # does not wait for her turn, so a turn waiting on a schedule row that claim holds
+    # cannot deadlock with it.
     _load_for_turn = Statement(
         lambda d: (
-            select(users.c.state).where(users.c.user_id == _uid).with_for_update(key_share=True)
-        )
-    )
-    _schedule = Statement(
-        lambda d: select(*(schedules.c[c] for c in PLAN_COLUMNS), schedules.c.seen).where(
-            schedules.c.user_id == _uid
+            select(users.c.state, *(schedules.c[c] for c in PLAN_COLUMNS))
+            .select_from(users.outerjoin(schedules, schedules.c.user_id == users.c.user_id))
+            .where(users.c.user_id == _uid)
+            .with_for_update(key_share=True, of=users)
         )
     )
     _checkin = Statement(
@@ -126,8 +126,8 @@ class Turns(Queries):
         async with self._db.transaction() as tx:
             row = await tx.one(self._load_for_turn, user_id=user_id)
             before = row["state"] if row else None
-            plan_row = await tx.one(self._schedule, user_id=user_id)
-            snap = snapshot(plan_row) if plan_row else None
+            scheduled = row is not None and row["cadence"] is not None
+            snap = snapshot(row) if scheduled else None
             delivered = None
             if checkin_id is not None:
                 found = await tx.one(self._checkin, id=checkin_id, user_id=user_id)
@@ -147,7 +147,9 @@ class Turns(Queries):
             needs_row = (decided.write or decided.later) and row is None
             saving = (after is not None and after != before) or bool(needs_row)
             if saving:
-                await self._save_in(tx, user_id, chat_id, after if after is not None else {}, now)
+                await self._save_in(
+                    tx, user_id, chat_id, after if after is not None else {}, now, row is not None
+                )
             if decided.write is not None:
                 await self._write_schedule_in(tx, user_id, chat_id, decided.write, now)
             if decided.record is not None:
@@ -195,10 +197,27 @@ class Turns(Queries):
         )(insert_for(d)(users))
     )
 
+    _update = Statement(
+        lambda d: (
+            update(users)
+            .where(users.c.user_id == _uid)
+            .values(
+                chat_id=bindparam("chat_id", type_=users.c.chat_id.type),
+                state=bindparam("state", type_=users.c.state.type),
+                updated_at=bindparam("now", type_=users.c.updated_at.type),
+            )
+        )
+    )
+
     async def _save_in(
-        self, tx: Any, user_id: int, chat_id: int, state: StateDict, now: datetime
+        self, tx: Any, user_id: int, chat_id: int, state: StateDict, now: datetime, exists: bool
     ) -> None:
-        # A schedule or a check-back for someone with no row yet needs the row it hangs off.
+        if exists:  # her row was read in this transaction: a plain UPDATE, no conflict to try
+            await tx.run(self._update, user_id=user_id, chat_id=chat_id, state=state, now=now)
+            return
+        # A schedule or a check-back for someone with no row yet needs the row it hangs off;
+        # the upsert also covers a row another process created since the read (SQLite has
+        # one writer; on PostgreSQL a row that did not exist could not be locked).
         await tx.run(
             self._save,
             user_id=user_id,
