@@ -81,19 +81,17 @@ class Turns(Queries):
         self._erase = [prepare(delete(t).where(t.c.user_id == _uid), d) for t in tables]
 
     _load = Statement(lambda d: select(users.c.state).where(users.c.user_id == _uid))
-    # Her state and her schedule in one read: a schedule hangs off her row, so without a
-    # row there is no schedule either. Her turns queue on her row on PostgreSQL, so two
-    # workers never both move her on (SQLite's writers already take turns; it ignores the
-    # clause). NO KEY: the key-share lock a claim takes here when it queues her check-in
-    # does not wait for her turn, so a turn waiting on a schedule row that claim holds
-    # cannot deadlock with it.
+    # Her turns queue on her row on PostgreSQL, so two workers never both move her on
+    # (SQLite's writers already take turns; it ignores the clause). NO KEY: the key-share
+    # lock a claim takes here when it queues her check-in does not wait for her turn, so a
+    # turn waiting on a schedule row that claim holds cannot deadlock with it.
     _load_for_turn = Statement(
         lambda d: (
-            select(users.c.state, *(schedules.c[c] for c in PLAN_COLUMNS))
-            .select_from(users.outerjoin(schedules, schedules.c.user_id == users.c.user_id))
-            .where(users.c.user_id == _uid)
-            .with_for_update(key_share=True, of=users)
+            select(users.c.state).where(users.c.user_id == _uid).with_for_update(key_share=True)
         )
+    )
+    _schedule = Statement(
+        lambda d: select(*(schedules.c[c] for c in PLAN_COLUMNS)).where(schedules.c.user_id == _uid)
     )
     _checkin = Statement(
         lambda d: select(
@@ -126,8 +124,9 @@ class Turns(Queries):
         async with self._db.transaction() as tx:
             row = await tx.one(self._load_for_turn, user_id=user_id)
             before = row["state"] if row else None
-            scheduled = row is not None and row["cadence"] is not None
-            snap = snapshot(row) if scheduled else None
+            # A schedule hangs off her row: without a row there is none to read.
+            plan_row = await tx.one(self._schedule, user_id=user_id) if row else None
+            snap = snapshot(plan_row) if plan_row else None
             delivered = None
             if checkin_id is not None:
                 found = await tx.one(self._checkin, id=checkin_id, user_id=user_id)
