@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 
 from sqlalchemy import Boolean, Integer, Text, bindparam, delete, func, select, update
 
@@ -37,6 +37,18 @@ _uid = bindparam("user_id")
 
 
 @dataclass(frozen=True)
+class Pool:
+    """Her encouragement pool's key, and the content rules it was worked out under."""
+
+    key: str
+    rules: str
+
+
+KEEP: Final = "keep"
+"""Her answers and her path did not change this turn: her schedule's pool stands."""
+
+
+@dataclass(frozen=True)
 class Decision(Generic[T]):
     """What the core decided in a turn, as the store needs it."""
 
@@ -47,6 +59,10 @@ class Decision(Generic[T]):
     record: Record | None = None
     effect: Effect | None = None
     later: Later | None = None
+    pool: Pool | Literal["keep"] | None = None
+    """What her schedule row's pool becomes: a `Pool` the core worked out, or `KEEP`.
+    None (not worked out): if her state changes, the key is cleared and her next claim
+    works it out from her state, so a key never outlives the answers it came from."""
 
 
 Apply = Callable[[StateDict | None, Snapshot | None, Delivered | None], Decision[T]]
@@ -126,6 +142,7 @@ class Turns(Queries):
             before = row["state"] if row else None
             # A schedule hangs off her row: without a row there is none to read.
             plan_row = await tx.one(self._schedule, user_id=user_id) if row else None
+            scheduled = plan_row is not None
             snap = snapshot(plan_row) if plan_row else None
             delivered = None
             if checkin_id is not None:
@@ -143,14 +160,23 @@ class Turns(Queries):
             if decided.effect is Effect.FORGET:
                 return Done(decided.result, deletable=await self._forget_in(tx, user_id, now))
             after = decided.state
+            changed = after is not None and after != before
             needs_row = (decided.write or decided.later) and row is None
-            saving = (after is not None and after != before) or bool(needs_row)
+            saving = changed or bool(needs_row)
             if saving:
                 await self._save_in(
                     tx, user_id, chat_id, after if after is not None else {}, now, row is not None
                 )
+            pool = decided.pool if isinstance(decided.pool, Pool) else None
             if decided.write is not None:
-                await self._write_schedule_in(tx, user_id, chat_id, decided.write, now)
+                await self._write_schedule_in(tx, user_id, chat_id, decided.write, pool, now)
+            elif scheduled and (pool is not None or (decided.pool is None and changed)):
+                await tx.run(
+                    self._set_pool,
+                    user_id=user_id,
+                    pool=pool.key if pool else None,
+                    pool_rules=pool.rules if pool else None,
+                )
             if decided.record is not None:
                 await self._record_in(tx, user_id, decided.record, now)
             if decided.later is not None:
@@ -230,9 +256,22 @@ class Turns(Queries):
         lambda d: (
             lambda upsert: upsert.on_conflict_do_update(
                 index_elements=[schedules.c.user_id],
-                set_={k: upsert.excluded[k] for k in (*PLAN_COLUMNS, "chat_id", "updated_at")},
+                set_={
+                    k: upsert.excluded[k]
+                    for k in (*PLAN_COLUMNS, "chat_id", "pool", "pool_rules", "updated_at")
+                },
             )
         )(insert_for(d)(schedules))
+    )
+    _set_pool = Statement(
+        lambda d: (
+            update(schedules)
+            .where(schedules.c.user_id == _uid)
+            .values(
+                pool=bindparam("pool", type_=schedules.c.pool.type),
+                pool_rules=bindparam("pool_rules", type_=schedules.c.pool_rules.type),
+            )
+        )
     )
     _cancel_pending = Statement(
         lambda d: (
@@ -247,7 +286,13 @@ class Turns(Queries):
     )
 
     async def _write_schedule_in(
-        self, tx: Any, user_id: int, chat_id: int, write: ScheduleWrite, now: datetime
+        self,
+        tx: Any,
+        user_id: int,
+        chat_id: int,
+        write: ScheduleWrite,
+        pool: Pool | None,
+        now: datetime,
     ) -> None:
         plan = write.plan
         await tx.run(
@@ -266,6 +311,8 @@ class Turns(Queries):
             cover=write.cover,
             seen=[],
             asked=None,
+            pool=pool.key if pool else None,
+            pool_rules=pool.rules if pool else None,
             created_at=now,
             updated_at=now,
         )
