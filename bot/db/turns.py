@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Generic, Literal, TypeVar
 
-from sqlalchemy import Boolean, Integer, Text, bindparam, delete, func, select, update
+from sqlalchemy import Boolean, Integer, Text, bindparam, delete, exists, func, select, update
 
 from bot.core.checkins.records import (
     CHECKIN,
@@ -101,9 +101,16 @@ class Turns(Queries):
     # (SQLite's writers already take turns; it ignores the clause). NO KEY: the key-share
     # lock a claim takes here when it queues her check-in does not wait for her turn, so a
     # turn waiting on a schedule row that claim holds cannot deadlock with it.
+    # Whether she has a schedule comes with her state, so the turns of a woman without one
+    # (every answer of her first assessment) read nothing more.
     _load_for_turn = Statement(
         lambda d: (
-            select(users.c.state).where(users.c.user_id == _uid).with_for_update(key_share=True)
+            select(
+                users.c.state,
+                exists().where(schedules.c.user_id == users.c.user_id).label("scheduled"),
+            )
+            .where(users.c.user_id == _uid)
+            .with_for_update(key_share=True)
         )
     )
     _schedule = Statement(
@@ -140,9 +147,8 @@ class Turns(Queries):
         async with self._db.transaction() as tx:
             row = await tx.one(self._load_for_turn, user_id=user_id)
             before = row["state"] if row else None
-            # A schedule hangs off her row: without a row there is none to read.
-            plan_row = await tx.one(self._schedule, user_id=user_id) if row else None
-            scheduled = plan_row is not None
+            scheduled = row is not None and row["scheduled"]
+            plan_row = await tx.one(self._schedule, user_id=user_id) if scheduled else None
             snap = snapshot(plan_row) if plan_row else None
             delivered = None
             if checkin_id is not None:
