@@ -84,14 +84,20 @@ class Response:
 
 def _pool(
     content: Content, before: State, outcome: Outcome, snap: Snapshot | None
-) -> Pool | Literal["keep"]:
-    """Her schedule's pool key after this turn: worked out when her schedule is written or
-    when, with a schedule, her answers or her path changed (so the claim can trust it)."""
+) -> Pool | Literal["keep"] | None:
+    """Her schedule's pool key after this turn, so the claim can trust the one on her row.
+
+    Worked out when her schedule is written or, with a schedule, when her answers or her
+    path changed; otherwise kept. Without a readable schedule there is nothing to keep:
+    None lets the store clear a key her changed state would make stale.
+    """
     after = outcome.state
-    unchanged = after.profile == before.profile and after.unsafe == before.unsafe
-    if outcome.write is None and (snap is None or unchanged):
-        return KEEP
-    return Pool(rotation.pool_key(content, after.profile, after.unsafe), rotation.rules(content))
+    changed = after.profile != before.profile or after.unsafe != before.unsafe
+    if outcome.write is not None or (snap is not None and changed):
+        return Pool(
+            rotation.pool_key(content, after.profile, after.unsafe), rotation.rules(content)
+        )
+    return KEEP if snap is not None else None
 
 
 class Service:

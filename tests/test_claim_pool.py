@@ -193,3 +193,23 @@ async def test_a_discreet_check_in_stays_discreet_when_her_zone_is_no_longer_kno
     assert await dispatcher(content, db, Clock(T0 + timedelta(minutes=1))).claim() == 1
 
     assert rows(db_url, "SELECT cover FROM checkins") == [(cover,)]
+
+
+async def test_going_onto_the_safety_path_with_a_schedule_that_no_longer_reads_clears_the_key(
+    content: Content, db: Database, db_url: URL
+) -> None:
+    clock = Clock(T0 - timedelta(hours=1))
+    service = Service(content, db, clock=clock)
+    profile = profile_of(content, DRIFTING)
+    await plant(db, 1, clock.now, state=State(profile=profile, welcomed=True).to_dict())
+    await set_up_daily(service, 1)
+    execute(db_url, "UPDATE schedules SET zone = 'Atlantis/Capital' WHERE user_id = 1")
+    kept = pool_row(db_url, 1)
+
+    await service.handle(1, 1, Text("he choked me last night and I am scared"))
+    assert await dispatcher(content, db, Clock(T0 + timedelta(minutes=1))).claim() == 1
+
+    assert kept == (rotation.pool_key(content, profile), rotation.rules(content))
+    assert pool_row(db_url, 1)[0] == "safety"
+    unsafe = State.from_dict(await db.turns.state_of(1), content)
+    assert queued(db_url, 1)[-1] in pool_ids(content, unsafe)

@@ -97,12 +97,12 @@ class Turns(Queries):
         self._erase = [prepare(delete(t).where(t.c.user_id == _uid), d) for t in tables]
 
     _load = Statement(lambda d: select(users.c.state).where(users.c.user_id == _uid))
-    # Her turns queue on her row on PostgreSQL, so two workers never both move her on
-    # (SQLite's writers already take turns; it ignores the clause). NO KEY: the key-share
-    # lock a claim takes here when it queues her check-in does not wait for her turn, so a
-    # turn waiting on a schedule row that claim holds cannot deadlock with it.
-    # Whether she has a schedule comes with her state, so the turns of a woman without one
-    # (every answer of her first assessment) read nothing more.
+    # Her state, and whether she has a schedule, so the turns of a woman without one (every
+    # answer of her first assessment) read nothing more. Her turns queue on her row on
+    # PostgreSQL, so two workers never both move her on (SQLite's writers already take
+    # turns; it ignores the clause). NO KEY: the key-share lock a claim takes here when it
+    # queues her check-in does not wait for her turn, so a turn waiting on a schedule row
+    # that claim holds cannot deadlock with it.
     _load_for_turn = Statement(
         lambda d: (
             select(
@@ -241,9 +241,9 @@ class Turns(Queries):
     )
 
     async def _save_in(
-        self, tx: Any, user_id: int, chat_id: int, state: StateDict, now: datetime, exists: bool
+        self, tx: Any, user_id: int, chat_id: int, state: StateDict, now: datetime, has_row: bool
     ) -> None:
-        if exists:  # her row was read in this transaction: a plain UPDATE, no conflict to try
+        if has_row:  # her row was read in this transaction: a plain UPDATE, no conflict to try
             await tx.run(self._update, user_id=user_id, chat_id=chat_id, state=state, now=now)
             return
         # A schedule or a check-back for someone with no row yet needs the row it hangs off;
