@@ -20,6 +20,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.content import END, Content, ContentError, Step, load_content
 from bot.core.asks import question
 from bot.core.checkins.records import Claimed, Due
+from bot.core.checkins.rotation import pool_key, rules
 from bot.core.inputs import DONE, Action, Choice
 from bot.core.state import State
 from bot.db.database import Database, open_database
@@ -60,7 +61,9 @@ __all__ = [
     "load_content",
     "load_settings",
     "open_database",
+    "pool_key",
     "question",
+    "rules",
     "sqlite_url",
     "upgrade",
 ]

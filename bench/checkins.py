@@ -2,15 +2,18 @@
 
 For each size, in a throwaway SQLite file holding what finished assessments
 leave (whole stored states with varied profiles, daily, every-other-day and
-weekly plans in six zones, `seen` lists), with the due rows spread over the
-whole table as real slots are:
+weekly plans in six zones, `seen` lists, the pool key her turn keeps on her
+schedule row), with the due rows spread over the whole table as real slots are:
 - insert: the bulk fill of users and schedules;
 - due_query: the bare indexed range scan for 500 due rows, median of 5;
+- claim_first: the first claim of a fresh process, which warms up (zones
+  loaded, pages read) and reads every row's stored state, since the process
+  has made no decision yet under today's rules (see `CheckinQueue.claim_due`);
 - claim: one `Dispatcher.claim` of 500 due rows (the query, choosing each
   encouragement and next slot, queuing 500 deliveries and moving 500
-  schedules, one transaction), median of 5 after one to warm up;
+  schedules, one transaction), median of 5 after the first;
 - claim_decide: the part of a claim spent in the dispatcher's `decide`
-  (reading her state, picking the encouragement, the next slot), median of 5;
+  (her pool from its key, picking the encouragement, the next slot), median of 5;
 - advance: the UPDATE that moves a claim's 500 schedules on, alone, median of 5;
 - peak_rss: the peak resident memory of a fresh process that opens the store
   and does the claims and advances, so the fill does not count (VmHWM; see
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import sqlite3
 import time
@@ -47,6 +51,8 @@ from bench._bot import (
     Throttle,
     advance_alone,
     open_database,
+    pool_key,
+    rules,
     sqlite_url,
 )
 from bench.common import (
@@ -79,8 +85,9 @@ ZONES = (
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
 
 
-def states(content: Content, count: int, rng: random.Random) -> list[str]:
-    """`count` stored conversation states of women who finished the assessment, as JSON."""
+def states(content: Content, count: int, rng: random.Random) -> list[tuple[str, str]]:
+    """`count` stored conversation states of women who finished the assessment, as JSON,
+    each with the pool key her turn keeps on her schedule row."""
     found = []
     for _ in range(count):
         profile: dict[str, tuple[str, ...]] = {}
@@ -92,7 +99,7 @@ def states(content: Content, count: int, rng: random.Random) -> list[str]:
                 profile[step.id] = (rng.choice(safe),)
         country = rng.choice([c.code for c in content.resources.countries] + [None])
         state = State(profile=profile, welcomed=True, country=country)
-        found.append(json.dumps(state.to_dict()))
+        found.append((json.dumps(state.to_dict()), pool_key(content, profile)))
     return found
 
 
@@ -105,27 +112,39 @@ def fill(content: Content, path: Path, count: int, now: datetime, due: int) -> N
     stamp = now.strftime(STAMP)
     stored = states(content, 200, rng)
     ids = [e.id for e in content.encouragements]
+    under = rules(content)
     due_now = set(rng.sample(range(1, count + 1), due))
     for start in range(0, count, CHUNK):
         block = range(start + 1, min(start + CHUNK, count) + 1)
+        hers = {i: rng.choice(stored) for i in block}
         db.executemany(
             "INSERT INTO users (user_id, chat_id, state, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            [(i, i, rng.choice(stored), stamp, stamp) for i in block],
+            [(i, i, hers[i][0], stamp, stamp) for i in block],
         )
         db.executemany(
             "INSERT INTO schedules (user_id, chat_id, cadence, hour, minute, zone, weekday, "
-            "anchor, next_due_at, active, seen, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-            [_schedule(i, i in due_now, now, rng, ids, stamp) for i in block],
+            "anchor, next_due_at, active, seen, pool, pool_rules, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            [_schedule(i, i in due_now, now, rng, ids, (hers[i][1], under), stamp) for i in block],
         )
         db.commit()
         progress(f"{count:,} schedules", block[-1], count)
     db.close()
+    # On disk before the claims: written with synchronous=OFF, the fill would otherwise be
+    # flushed by the first checkpoint a claim runs (hundreds of ms that are not the claim's).
+    with path.open("rb+") as written:
+        os.fsync(written.fileno())
 
 
 def _schedule(
-    user_id: int, due: bool, now: datetime, rng: random.Random, ids: list[str], stamp: str
+    user_id: int,
+    due: bool,
+    now: datetime,
+    rng: random.Random,
+    ids: list[str],
+    pool: tuple[str, str],
+    stamp: str,
 ) -> tuple[Any, ...]:
     cadence = rng.choices(("daily", "every_other_day", "weekly"), (6, 2, 2))[0]
     weekday = rng.randrange(7) if cadence == "weekly" else None
@@ -143,6 +162,7 @@ def _schedule(
         anchor if cadence == "every_other_day" else None,
         (now + ahead).strftime(STAMP),
         seen,
+        *pool,
         stamp,
         stamp,
     )
@@ -175,6 +195,7 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
     dispatcher = Dispatcher(
         content, db.queue, None, Throttle(), clock=lambda: now, batch=CLAIM, rng=random.Random(1)
     )
+    first_ms: list[float] = []
     claim_ms: list[float] = []
     decide_ms: list[float] = []
     advance_ms: list[float] = []
@@ -187,7 +208,7 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
             raise RuntimeError(f"claimed {claimed} rows, not {CLAIM}")
 
     try:
-        await claim([])  # warm: zones loaded and pages read, as in a bot that has been running
+        await claim(first_ms)  # warm: as in a bot that has been running
         for _ in range(REPEATS):
             await claim(claim_ms)
         _time_decisions(db.queue, decide_ms)
@@ -202,6 +223,8 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
                     "next_due_at": later,
                     "seen": ["e1", "e2"],
                     "asked": None,
+                    "pool": "drifting",
+                    "pool_rules": None,
                     "now": now,
                 }
                 for user in rng.sample(range(1, count + 1), CLAIM)
@@ -210,6 +233,7 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
     finally:
         await db.close()
     return {
+        "first_ms": first_ms,
         "claim_ms": claim_ms,
         "decide_ms": decide_ms,
         "advance_ms": advance_ms,
@@ -258,6 +282,7 @@ def measure(content: Content, sizes: list[int], out: Out = print) -> int:
         name = f"checkins.{size}"
         figure(out, f"{name}.insert.s", inserted, "s")
         figure(out, f"{name}.due_query.ms", query, "ms", 2)
+        figure(out, f"{name}.claim_first.ms", found["first_ms"][0], "ms")
         figure(out, f"{name}.claim.ms", median(found["claim_ms"]), "ms")
         figure(out, f"{name}.claim_decide.ms", median(found["decide_ms"]), "ms")
         figure(out, f"{name}.advance.ms", median(found["advance_ms"]), "ms", 2)

@@ -15,10 +15,11 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from bot.content import Content
 from bot.core import progress, router
+from bot.core.checkins import rotation
 from bot.core.checkins.answers import referenced
 from bot.core.checkins.records import Delivered, Snapshot
 from bot.core.inputs import Input
@@ -26,7 +27,7 @@ from bot.core.replies import Effect, Reply
 from bot.core.state import State
 from bot.core.turn import Context, Outcome
 from bot.db.database import Database
-from bot.db.turns import Decision, Done, StateDict
+from bot.db.turns import KEEP, Decision, Done, Pool, StateDict
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,24 @@ class Response:
         return self.outcome.replies
 
 
+def _pool(
+    content: Content, before: State, outcome: Outcome, snap: Snapshot | None
+) -> Pool | Literal["keep"] | None:
+    """Her schedule's pool key after this turn, so the claim can trust the one on her row.
+
+    Worked out when her schedule is written or, with a schedule, when her answers or her
+    path changed; otherwise kept. Without a readable schedule there is nothing to keep:
+    None lets the store clear a key her changed state would make stale.
+    """
+    after = outcome.state
+    changed = after.profile != before.profile or after.unsafe != before.unsafe
+    if outcome.write is not None or (snap is not None and changed):
+        return Pool(
+            rotation.pool_key(content, after.profile, after.unsafe), rotation.rules(content)
+        )
+    return KEEP if snap is not None else None
+
+
 class Service:
     def __init__(self, content: Content, db: Database, clock: Clock = utc_now) -> None:
         self.content = content
@@ -107,7 +126,13 @@ class Service:
             after = outcome.state.to_dict()
             keep = None if raw is None and after == state.to_dict() else after
             return Decision(
-                keep, outcome, outcome.write, outcome.record, outcome.effect, outcome.later
+                keep,
+                outcome,
+                outcome.write,
+                outcome.record,
+                outcome.effect,
+                outcome.later,
+                pool=_pool(content, state, outcome, snap),
             )
 
         done = await self.db.turns.turn(

@@ -61,7 +61,8 @@ def test_checkins_claims_advances_and_measures_memory(content: Content) -> None:
     checkins.measure(content, [size], lines.append)
 
     found = figures(lines)
-    for part in ("insert.s", "due_query.ms", "claim.ms", "claim_decide.ms", "advance.ms"):
+    parts = ("insert.s", "due_query.ms", "claim_first.ms", "claim.ms", "claim_decide.ms")
+    for part in (*parts, "advance.ms"):
         assert found[f"checkins.{size}.{part}"] >= 0
     assert found[f"checkins.{size}.claim.ms"] > found[f"checkins.{size}.claim_decide.ms"]
     assert found[f"checkins.{size}.peak_rss.mib"] > 0

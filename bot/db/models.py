@@ -129,6 +129,12 @@ class Schedule(Base):
     """The neutral line a discreet check-in shows (checkins.yaml: covers); NULL: not discreet."""
     asked: Mapped[str | None] = mapped_column(String(32))
     """The question about her the last check-in asked, so the next asks another."""
+    pool: Mapped[str | None] = mapped_column(String(64))
+    """Her encouragement pool's key (`safety`, or her case and exceptions), so a claim need
+    not read her whole state; written by her turn when her answers or her path change."""
+    pool_rules: Mapped[str | None] = mapped_column(String(16))
+    """The plan.yaml rules `pool` was worked out under; NULL, or other rules than today's:
+    the next claim works `pool` out again from her state."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -148,7 +154,9 @@ class Checkin(Base):
 
     The row is written in the transaction that moves her `next_due_at` on, so
     a slot is recorded exactly once; the unique (user, slot) pair makes that a
-    rule of the database, not only of the code.
+    rule of the database, not only of the code. Its index, led by `user_id`,
+    also finds her check-ins (her history, /forget), so `user_id` has no index
+    of its own: one index less to write for each of a claim's 500 rows.
     """
 
     __tablename__ = "checkins"
@@ -158,7 +166,7 @@ class Checkin(Base):
     )
 
     id: Mapped[int] = mapped_column(TelegramId, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(TelegramId, _her(), index=True)
+    user_id: Mapped[int] = mapped_column(TelegramId, _her())
     chat_id: Mapped[int] = mapped_column(TelegramId)
     due_at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(16), server_default="checkin")

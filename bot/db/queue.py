@@ -9,10 +9,21 @@ crash, one that was `sending` becomes `unknown` and is never sent again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, null, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    case,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    update,
+)
 
 from bot.core.checkins.records import (
     CHECKIN,
@@ -36,19 +47,28 @@ PLAN_COLUMNS = (
 )
 
 
+@lru_cache(maxsize=4096)
+def _plan_of(
+    cadence: str, hour: int, minute: int, zone: str, weekday: int | None, anchor: date | None
+) -> Plan | None:
+    """One `Plan` per distinct choice: a claim builds 500, and many women share a time and zone.
+
+    None if it no longer makes a valid plan, e.g. a zone a newer tzdata
+    retired (that takes a restart, which empties this): she is asked to set it up again.
+    """
+    try:
+        return Plan(cadence, hour, minute, zone, weekday=weekday, anchor=anchor)
+    except ValueError:
+        return None
+
+
 def snapshot(row: dict[str, Any]) -> Snapshot | None:
     """Her schedule row as the core's `Snapshot`; None if it no longer makes a valid plan."""
-    try:
-        plan = Plan(
-            row["cadence"],
-            row["hour"],
-            row["minute"],
-            row["zone"],
-            weekday=row["weekday"],
-            anchor=row["anchor"],
-        )
-    except ValueError:
-        return None  # e.g. a zone a newer tzdata retired: she is asked to set it up again
+    plan = _plan_of(
+        row["cadence"], row["hour"], row["minute"], row["zone"], row["weekday"], row["anchor"]
+    )
+    if plan is None:
+        return None
     return Snapshot(
         plan, row["next_due_at"], row["paused_until"], bool(row["active"]), row["cover"]
     )
@@ -58,10 +78,27 @@ def _plan() -> list[Any]:
     return [schedules.c[c] for c in PLAN_COLUMNS]
 
 
+def _state_unless_pool_known() -> Any:
+    """Her stored state, read only for a row whose pool key is not known good (see `claim_due`).
+
+    SQL evaluates a CASE lazily, so for the other rows her `users` row is never
+    read: among a million schedules, those reads and decoding her JSON were
+    most of a claim.
+    """
+    known = schedules.c.pool.is_not(None) & (
+        schedules.c.pool_rules == bindparam("rules", type_=String)
+    )
+    state = select(users.c.state).where(users.c.user_id == schedules.c.user_id).scalar_subquery()
+    return type_coerce(case((known, null()), else_=state), users.c.state.type).label("state")
+
+
 class CheckinQueue(Queries):
     def __init__(self, db: Any, chat: ChatMessages) -> None:
         super().__init__(db)
         self._chat = chat
+        self._rules: str | None = None
+        """The rules the last claim's decisions were made under: keys kept under them are
+        trusted without her state. None until this process has claimed."""
 
     _due = Statement(
         # Several senders on PostgreSQL each take different rows; SQLite ignores the clause.
@@ -72,13 +109,41 @@ class CheckinQueue(Queries):
                 *_plan(),
                 schedules.c.seen,
                 schedules.c.asked,
-                users.c.state,
+                schedules.c.pool,
+                schedules.c.pool_rules,
+                _state_unless_pool_known(),
             )
-            .join(users, users.c.user_id == schedules.c.user_id)
             .where(schedules.c.next_due_at <= bindparam("now"))
             .order_by(schedules.c.next_due_at)
             .limit(bindparam("limit", type_=Integer))
             .with_for_update(of=schedules, skip_locked=True)
+        )
+    )
+    # A claim's delivery for one row, copied from her schedule row in SQL (her slot, chat and
+    # cover): only what was decided is bound, so no instant is converted twice per row. It
+    # runs before the row is moved on. No RETURNING on PostgreSQL: nobody reads the new ids.
+    _queue_checkin = Statement(
+        lambda d: (
+            insert_for(d)(checkins)
+            .from_select(
+                [
+                    *("user_id", "chat_id", "due_at", "cover"),
+                    *("kind", "status", "attempts", "encouragement", "question"),
+                ],
+                select(
+                    schedules.c.user_id,
+                    schedules.c.chat_id,
+                    schedules.c.next_due_at,
+                    schedules.c.cover,
+                    literal_column(f"'{CHECKIN}'", String),
+                    literal_column(f"'{PENDING}'", String),
+                    literal_column("0", Integer),
+                    bindparam("encouragement", type_=checkins.c.encouragement.type),
+                    bindparam("question", type_=checkins.c.question.type),
+                ).where(schedules.c.user_id == _uid),
+            )
+            .on_conflict_do_nothing()
+            .inline()
         )
     )
     _enqueue = Statement(
@@ -97,6 +162,8 @@ class CheckinQueue(Queries):
                 paused_until=null(),
                 seen=bindparam("seen", type_=schedules.c.seen.type),
                 asked=bindparam("asked", type_=schedules.c.asked.type),
+                pool=bindparam("pool", type_=schedules.c.pool.type),
+                pool_rules=bindparam("pool_rules", type_=schedules.c.pool_rules.type),
                 updated_at=bindparam("now", type_=schedules.c.updated_at.type),
             )
         )
@@ -107,54 +174,57 @@ class CheckinQueue(Queries):
 
         One transaction: the queued delivery and the new `next_due_at` commit
         together, so a slot is queued exactly once whatever happens after.
+
+        Her pool key is read from her schedule row; her state only where the key
+        is missing or was worked out under other rules than this process's last
+        decisions (the first claim after a start reads every row's state; a
+        changed plan.yaml makes each row read hers once). Each claim writes the
+        key it used back, with the row's new `next_due_at`.
         """
         async with self._db.transaction() as tx:
-            rows = await tx.all(self._due, now=now, limit=limit)
+            rows = await tx.all(self._due, now=now, limit=limit, rules=self._rules)
             if not rows:
                 return 0
             queued, moved = [], []
+            rules = self._rules
             for row in rows:
-                due = Due(
-                    row["user_id"],
-                    row["chat_id"],
-                    row["next_due_at"],
-                    snapshot(row),
-                    list(row["seen"] or []),
-                    row["state"],
-                    row["asked"],
+                snap = snapshot(row)
+                claim = decide(
+                    Due(
+                        row["user_id"],
+                        row["chat_id"],
+                        row["next_due_at"],
+                        snap,
+                        row["seen"] or [],
+                        row["state"],
+                        row["asked"],
+                        row["pool"],
+                        row["pool_rules"],
+                    )
                 )
-                claim = decide(due)
                 queued.append(
                     {
-                        "user_id": due.user_id,
-                        "chat_id": due.chat_id,
-                        "due_at": due.due_at,
-                        "kind": CHECKIN,
+                        "user_id": row["user_id"],
                         "encouragement": claim.encouragement,
                         "question": claim.question,
-                        "cover": due.snapshot.cover if due.snapshot else None,
-                        "status": PENDING,
-                        "attempts": 0,
-                        "not_before": None,
-                        "message_id": None,
-                        "sent_at": None,
-                        "mood": None,
-                        "did": None,
-                        "note": None,
-                        "answered_at": None,
                     }
                 )
                 moved.append(
                     {
-                        "user_id": due.user_id,
+                        "user_id": row["user_id"],
                         "next_due_at": claim.next_due_at,
                         "seen": claim.seen,
                         "asked": claim.question,
+                        "pool": claim.pool,
+                        "pool_rules": claim.pool_rules,
                         "now": now,
                     }
                 )
-            await tx.many(self._enqueue, queued)
+                if row["state"] is not None:  # worked out from her state: today's rules
+                    rules = claim.pool_rules
+            await tx.many(self._queue_checkin, queued)
             await tx.many(self._advance, moved)
+        self._rules = rules
         return len(rows)
 
     _waiting = Statement(

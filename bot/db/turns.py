@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 
-from sqlalchemy import Boolean, Integer, Text, bindparam, delete, func, select, update
+from sqlalchemy import Boolean, Integer, Text, bindparam, delete, exists, func, select, update
 
 from bot.core.checkins.records import (
     CHECKIN,
@@ -37,6 +37,18 @@ _uid = bindparam("user_id")
 
 
 @dataclass(frozen=True)
+class Pool:
+    """Her encouragement pool's key, and the content rules it was worked out under."""
+
+    key: str
+    rules: str
+
+
+KEEP: Final = "keep"
+"""Her answers and her path did not change this turn: her schedule's pool stands."""
+
+
+@dataclass(frozen=True)
 class Decision(Generic[T]):
     """What the core decided in a turn, as the store needs it."""
 
@@ -47,6 +59,10 @@ class Decision(Generic[T]):
     record: Record | None = None
     effect: Effect | None = None
     later: Later | None = None
+    pool: Pool | Literal["keep"] | None = None
+    """What her schedule row's pool becomes: a `Pool` the core worked out, or `KEEP`.
+    None (not worked out): if her state changes, the key is cleared and her next claim
+    works it out from her state, so a key never outlives the answers it came from."""
 
 
 Apply = Callable[[StateDict | None, Snapshot | None, Delivered | None], Decision[T]]
@@ -81,19 +97,24 @@ class Turns(Queries):
         self._erase = [prepare(delete(t).where(t.c.user_id == _uid), d) for t in tables]
 
     _load = Statement(lambda d: select(users.c.state).where(users.c.user_id == _uid))
-    # Her turns queue on her row on PostgreSQL, so two workers never both move her on
-    # (SQLite's writers already take turns; it ignores the clause). NO KEY: the key-share
-    # lock a claim takes here when it queues her check-in does not wait for her turn, so a
-    # turn waiting on a schedule row that claim holds cannot deadlock with it.
+    # Her state, and whether she has a schedule, so the turns of a woman without one (every
+    # answer of her first assessment) read nothing more. Her turns queue on her row on
+    # PostgreSQL, so two workers never both move her on (SQLite's writers already take
+    # turns; it ignores the clause). NO KEY: the key-share lock a claim takes here when it
+    # queues her check-in does not wait for her turn, so a turn waiting on a schedule row
+    # that claim holds cannot deadlock with it.
     _load_for_turn = Statement(
         lambda d: (
-            select(users.c.state).where(users.c.user_id == _uid).with_for_update(key_share=True)
+            select(
+                users.c.state,
+                exists().where(schedules.c.user_id == users.c.user_id).label("scheduled"),
+            )
+            .where(users.c.user_id == _uid)
+            .with_for_update(key_share=True)
         )
     )
     _schedule = Statement(
-        lambda d: select(*(schedules.c[c] for c in PLAN_COLUMNS), schedules.c.seen).where(
-            schedules.c.user_id == _uid
-        )
+        lambda d: select(*(schedules.c[c] for c in PLAN_COLUMNS)).where(schedules.c.user_id == _uid)
     )
     _checkin = Statement(
         lambda d: select(
@@ -126,7 +147,8 @@ class Turns(Queries):
         async with self._db.transaction() as tx:
             row = await tx.one(self._load_for_turn, user_id=user_id)
             before = row["state"] if row else None
-            plan_row = await tx.one(self._schedule, user_id=user_id)
+            scheduled = row is not None and row["scheduled"]
+            plan_row = await tx.one(self._schedule, user_id=user_id) if scheduled else None
             snap = snapshot(plan_row) if plan_row else None
             delivered = None
             if checkin_id is not None:
@@ -144,12 +166,23 @@ class Turns(Queries):
             if decided.effect is Effect.FORGET:
                 return Done(decided.result, deletable=await self._forget_in(tx, user_id, now))
             after = decided.state
+            changed = after is not None and after != before
             needs_row = (decided.write or decided.later) and row is None
-            saving = (after is not None and after != before) or bool(needs_row)
+            saving = changed or bool(needs_row)
             if saving:
-                await self._save_in(tx, user_id, chat_id, after if after is not None else {}, now)
+                await self._save_in(
+                    tx, user_id, chat_id, after if after is not None else {}, now, row is not None
+                )
+            pool = decided.pool if isinstance(decided.pool, Pool) else None
             if decided.write is not None:
-                await self._write_schedule_in(tx, user_id, chat_id, decided.write, now)
+                await self._write_schedule_in(tx, user_id, chat_id, decided.write, pool, now)
+            elif scheduled and (pool is not None or (decided.pool is None and changed)):
+                await tx.run(
+                    self._set_pool,
+                    user_id=user_id,
+                    pool=pool.key if pool else None,
+                    pool_rules=pool.rules if pool else None,
+                )
             if decided.record is not None:
                 await self._record_in(tx, user_id, decided.record, now)
             if decided.later is not None:
@@ -195,10 +228,27 @@ class Turns(Queries):
         )(insert_for(d)(users))
     )
 
+    _update = Statement(
+        lambda d: (
+            update(users)
+            .where(users.c.user_id == _uid)
+            .values(
+                chat_id=bindparam("chat_id", type_=users.c.chat_id.type),
+                state=bindparam("state", type_=users.c.state.type),
+                updated_at=bindparam("now", type_=users.c.updated_at.type),
+            )
+        )
+    )
+
     async def _save_in(
-        self, tx: Any, user_id: int, chat_id: int, state: StateDict, now: datetime
+        self, tx: Any, user_id: int, chat_id: int, state: StateDict, now: datetime, has_row: bool
     ) -> None:
-        # A schedule or a check-back for someone with no row yet needs the row it hangs off.
+        if has_row:  # her row was read in this transaction: a plain UPDATE, no conflict to try
+            await tx.run(self._update, user_id=user_id, chat_id=chat_id, state=state, now=now)
+            return
+        # A schedule or a check-back for someone with no row yet needs the row it hangs off;
+        # the upsert also covers a row another process created since the read (SQLite has
+        # one writer; on PostgreSQL a row that did not exist could not be locked).
         await tx.run(
             self._save,
             user_id=user_id,
@@ -212,9 +262,22 @@ class Turns(Queries):
         lambda d: (
             lambda upsert: upsert.on_conflict_do_update(
                 index_elements=[schedules.c.user_id],
-                set_={k: upsert.excluded[k] for k in (*PLAN_COLUMNS, "chat_id", "updated_at")},
+                set_={
+                    k: upsert.excluded[k]
+                    for k in (*PLAN_COLUMNS, "chat_id", "pool", "pool_rules", "updated_at")
+                },
             )
         )(insert_for(d)(schedules))
+    )
+    _set_pool = Statement(
+        lambda d: (
+            update(schedules)
+            .where(schedules.c.user_id == _uid)
+            .values(
+                pool=bindparam("pool", type_=schedules.c.pool.type),
+                pool_rules=bindparam("pool_rules", type_=schedules.c.pool_rules.type),
+            )
+        )
     )
     _cancel_pending = Statement(
         lambda d: (
@@ -229,7 +292,13 @@ class Turns(Queries):
     )
 
     async def _write_schedule_in(
-        self, tx: Any, user_id: int, chat_id: int, write: ScheduleWrite, now: datetime
+        self,
+        tx: Any,
+        user_id: int,
+        chat_id: int,
+        write: ScheduleWrite,
+        pool: Pool | None,
+        now: datetime,
     ) -> None:
         plan = write.plan
         await tx.run(
@@ -248,6 +317,8 @@ class Turns(Queries):
             cover=write.cover,
             seen=[],
             asked=None,
+            pool=pool.key if pool else None,
+            pool_rules=pool.rules if pool else None,
             created_at=now,
             updated_at=now,
         )

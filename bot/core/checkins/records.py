@@ -103,8 +103,13 @@ class Due:
     snapshot: Snapshot | None
     seen: list[str]
     state: dict[str, Any] | None
+    """Her stored state, read only when `pool` cannot be trusted (see `pool_rules`)."""
     asked: str | None = None
     """The second question she was asked last time."""
+    pool: str | None = None
+    """Her encouragement pool's key as her schedule row keeps it (`rotation.pool_key`)."""
+    pool_rules: str | None = None
+    """The content rules `pool` was worked out under (`rotation.rules`); None: not worked out."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,9 @@ class Claimed:
     seen: list[str]
     next_due_at: datetime | None
     question: str | None = None
+    pool: str | None = None
+    """Her pool's key as it was worked out for this claim, kept on her schedule row."""
+    pool_rules: str | None = None
 
 
 @dataclass(frozen=True)
