@@ -50,7 +50,7 @@ def run(
             updates.measure(content, out)
         elif each == "checkins":
             checkins.measure(content, list(sizes), out)
-            jobqueue.measure(min(sizes), out)
+            jobqueue.measure(min(*sizes, jobqueue.MOST), out)
         elif each == "sendrate":
             sendrate.measure(content, out)
         elif each == "startup":

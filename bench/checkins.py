@@ -22,7 +22,7 @@ schedule row), with the due rows spread over the whole table as real slots are:
   size against the peak at 10,000 schedules.
 
 `bench checkins` then measures python-telegram-bot's JobQueue with one job
-per user at the smallest size (`bench.jobqueue`), for comparison.
+per user at the smallest size (at most 100,000: `bench.jobqueue`), for comparison.
 
 The fill is plain SQL on `sqlite3`, here and not in the bot: the bot never
 needs to write a million schedules at once.

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from telegram.ext import JobQueue
 
 DAY = 86_400.0
+MOST = 100_000
+"""Jobs at most: a million JobQueue jobs take gigabytes and most of an hour to schedule,
+which measures nothing more than 100,000 do."""
 
 
 def available() -> bool:
