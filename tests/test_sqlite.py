@@ -196,3 +196,34 @@ async def test_a_lock_held_too_long_fails_the_write_and_the_next_one_goes_throug
         await store.close()
 
     assert rows(db_url, f"SELECT message_id FROM chat_messages WHERE user_id = {HER}") == [(2,)]
+
+
+def in_database_file(path: Path, user_id: int) -> bool:
+    """Whether her row is in the database file itself, the write-ahead log ignored."""
+    frozen = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        found = frozen.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)).fetchone()
+    finally:
+        frozen.close()
+    return found is not None
+
+
+async def test_the_log_is_folded_into_the_file_by_a_thread_not_inside_her_commit(
+    db_url: URL,
+) -> None:
+    path = path_of(db_url)
+    connection = SqliteDatabase(path)
+    store = Database(connection)
+    try:
+        # No commit on the event loop checkpoints (that is where an fsync froze everyone)...
+        assert connection._conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+        await set_state(store, HER, {"v": 1})
+        # ...yet what she wrote reaches the database file itself, soon after.
+        deadline = time.monotonic() + 10
+        while not in_database_file(path, HER) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        assert in_database_file(path, HER)
+        assert connection._checkpointer.checkpoints >= 1
+    finally:
+        await store.close()
+    assert not any(t.name.startswith("checkpoint ") for t in threading.enumerate())

@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import Dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
+from bot.db.checkpoint import Checkpointer
 from bot.db.prepared import Prepared
 
 OPEN_TIMEOUT_MS = 5000
@@ -166,9 +167,13 @@ class SqliteDatabase:
             # From here on a lock held by another process is waited for in `_begin_immediate`,
             # with the event loop free, never inside sqlite3.
             "busy_timeout=0",
+            # The log is folded into the file on a thread of its own (see `checkpoint`),
+            # never inside a commit on the event loop.
+            "wal_autocheckpoint=0",
         ):
             self._conn.execute(f"PRAGMA {pragma}")
         self._lock = asyncio.Lock()
+        self._checkpointer = Checkpointer(path)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:
@@ -182,6 +187,8 @@ class SqliteDatabase:
                 tx._finish("ROLLBACK")
                 raise
             tx._finish("COMMIT")
+            if tx._writing:
+                self._checkpointer.written()
         finally:
             if tx.holds_lock:
                 self._lock.release()
@@ -213,11 +220,17 @@ class SqliteDatabase:
             deadline = time.monotonic() + self.lock_wait
             nap = FIRST_NAP
             while True:
-                busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                # On a thread: it ends with an fsync, and the loop has others to answer.
+                busy, _, _ = await asyncio.to_thread(self._truncate_log)
                 if not busy or time.monotonic() >= deadline:
                     return
                 await asyncio.sleep(nap)  # another process is reading; it soon lets go
                 nap = min(nap * 2, LONGEST_NAP)
 
+    def _truncate_log(self) -> tuple[int, int, int]:
+        """A TRUNCATE checkpoint: (busy, log pages, pages checkpointed)."""
+        return self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()  # type: ignore[no-any-return]
+
     async def close(self) -> None:
+        await asyncio.to_thread(self._checkpointer.close)
         self._conn.close()
