@@ -1,7 +1,7 @@
 """Every part of the bot the benchmarks use, imported here and nowhere else in `bench`.
 
 The bot's internals move (the store became a database of aggregates, the
-dispatcher is to become a sender); when a name moves, this is the one module
+dispatcher became the check-in sender); when a name moves, this is the one module
 to repoint. The two helpers below reach into the bot where no public seam
 exists; each says why.
 """
@@ -30,8 +30,8 @@ from bot.db.url import normalize
 from bot.logs import configure as configure_logs
 from bot.service import Service
 from bot.telegram.app import build
-from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.render import encode, keyboard
+from bot.telegram.sender import CheckinSender
 from bot.telegram.throttle import SharedLimiter, Throttle
 
 __all__ = [
@@ -39,13 +39,13 @@ __all__ = [
     "END",
     "Action",
     "CheckinQueue",
+    "CheckinSender",
     "Choice",
     "Claimed",
     "ConfigError",
     "Content",
     "ContentError",
     "Database",
-    "Dispatcher",
     "Due",
     "Service",
     "Settings",

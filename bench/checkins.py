@@ -1,4 +1,4 @@
-"""`bench checkins`: the check-in dispatcher with 100,000 and 1,000,000 schedules.
+"""`bench checkins`: the check-in sender with 100,000 and 1,000,000 schedules.
 
 For each size, in a throwaway SQLite file holding what finished assessments
 leave (whole stored states with varied profiles, daily, every-other-day and
@@ -9,10 +9,10 @@ schedule row), with the due rows spread over the whole table as real slots are:
 - claim_first: the first claim of a fresh process, which warms up (zones
   loaded, pages read) and reads every row's stored state, since the process
   has made no decision yet under today's rules (see `CheckinQueue.claim_due`);
-- claim: one `Dispatcher.claim` of 500 due rows (the query, choosing each
+- claim: one `CheckinSender.claim` of 500 due rows (the query, choosing each
   encouragement and next slot, queuing 500 deliveries and moving 500
   schedules, one transaction), median of 5 after the first;
-- claim_decide: the part of a claim spent in the dispatcher's `decide`
+- claim_decide: the part of a claim spent in the sender's `decide`
   (her pool from its key, picking the encouragement, the next slot), median of 5;
 - advance: the UPDATE that moves a claim's 500 schedules on, alone, median of 5;
 - peak_rss: the peak resident memory of a fresh process that opens the store
@@ -43,9 +43,9 @@ from typing import Any
 
 from bench._bot import (
     CheckinQueue,
+    CheckinSender,
     Claimed,
     Content,
-    Dispatcher,
     Due,
     State,
     Throttle,
@@ -192,7 +192,7 @@ def claims(content: Content, database: str, now: str, count: int) -> dict[str, A
 
 async def _claims(content: Content, path: Path, now: datetime, count: int) -> dict[str, Any]:
     db = open_database(sqlite_url(path))
-    dispatcher = Dispatcher(
+    sender = CheckinSender(
         content, db.queue, None, Throttle(), clock=lambda: now, batch=CLAIM, rng=random.Random(1)
     )
     first_ms: list[float] = []
@@ -202,7 +202,7 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
 
     async def claim(took: list[float]) -> None:
         started = time.perf_counter()
-        claimed = await dispatcher.claim()
+        claimed = await sender.claim()
         took.append((time.perf_counter() - started) * 1000)
         if claimed != CLAIM:
             raise RuntimeError(f"claimed {claimed} rows, not {CLAIM}")
@@ -242,7 +242,7 @@ async def _claims(content: Content, path: Path, now: datetime, count: int) -> di
 
 
 def _time_decisions(queue: CheckinQueue, took: list[float]) -> None:
-    """From now on, note how long a claim spends in the dispatcher's `decide`, row by row."""
+    """From now on, note how long a claim spends in the sender's `decide`, row by row."""
     claim_due = queue.claim_due
 
     async def timed(now: datetime, limit: int, decide: Callable[[Due], Claimed]) -> int:

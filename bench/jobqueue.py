@@ -1,4 +1,4 @@
-"""The design the dispatcher replaces: python-telegram-bot's JobQueue, one job per user.
+"""The design the sender replaces: python-telegram-bot's JobQueue, one job per user.
 
 In a process of its own, a running JobQueue is given one `run_repeating` job
 a day per user, each at a random time of day: the resident memory that adds

@@ -1,6 +1,6 @@
-"""`bench sendrate`: the check-in dispatcher sending for 20 seconds to a Bot that accepts at once.
+"""`bench sendrate`: the check-in sender sending for 20 seconds to a Bot that accepts at once.
 
-The real `Dispatcher` loop with the real `Throttle`, on a throwaway SQLite
+The real `CheckinSender` loop with the real `Throttle`, on a throwaway SQLite
 file. 600 schedules are due at the start (a claim of 500, and of the rest
 when those are out). 20 of those women also have two earlier check-ins
 coming back for another try (`not_before` spread over the run, as timeouts
@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
-from bench._bot import Content, Dispatcher, Throttle, open_database
+from bench._bot import CheckinSender, Content, Throttle, open_database
 from bench.checkins import STAMP, fill
 from bench.common import Out, figure, progress, temp_database
 
@@ -116,14 +116,14 @@ def _windows(times: list[float]) -> tuple[int, int | None]:
 async def _send(content: Content, url: URL, seconds: float) -> list[tuple[float, int]]:
     db = open_database(url)
     bot = InstantBot()
-    dispatcher = Dispatcher(content, db.queue, bot, Throttle(), rng=random.Random(1))
+    sender = CheckinSender(content, db.queue, bot, Throttle(), rng=random.Random(1))
     try:
-        dispatcher.start()
+        sender.start()
         started = time.monotonic()
         while (left := seconds - (time.monotonic() - started)) > 0:
             await asyncio.sleep(min(1.0, left))
             progress("sending for seconds", round(time.monotonic() - started), round(seconds))
-        await dispatcher.stop()
+        await sender.stop()
     finally:
         await db.close()
     return bot.sent

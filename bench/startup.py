@@ -6,7 +6,7 @@ subprocess pointed at it (`TELEGRAM_BASE_URL`) with a token of the right form
 and its own SQLite file. The clock runs from just before the process is
 started to the moment the first getUpdates reaches the server: imports,
 settings, content, migrations, building the Application, getMe, the commands
-menu, the check-in dispatcher, and the start of long polling. The first run
+menu, the check-in sender, and the start of long polling. The first run
 creates the database (every migration runs); the next five reuse it, as a
 restart does, and their median is the figure. Each process is stopped by its
 PID with SIGTERM and waited for.

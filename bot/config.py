@@ -35,7 +35,7 @@ class Settings:
     content_dir: Path = field(default_factory=paths.content_dir)
     checkin_poll_seconds: float = 30.0
     log_level: str = "INFO"
-    checkin_dispatcher: bool = True
+    checkin_sender: bool = True
     checkin_sends_per_second: int = 30
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
@@ -72,9 +72,12 @@ class Settings:
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
-        dispatcher = (get("CHECKIN_DISPATCHER") or "on").lower()
-        if dispatcher not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
-            raise ConfigError(f"CHECKIN_DISPATCHER must be on or off, not {dispatcher!r}")
+        # CHECKIN_DISPATCHER is the name this setting had before the sender was
+        # renamed; deployments that set it keep working.
+        sender_name = "CHECKIN_SENDER" if get("CHECKIN_SENDER") else "CHECKIN_DISPATCHER"
+        sender = (get(sender_name) or "on").lower()
+        if sender not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+            raise ConfigError(f"{sender_name} must be on or off, not {sender!r}")
         rate = get("CHECKIN_SENDS_PER_SECOND") or "30"
         if not rate.isdecimal() or not 1 <= int(rate) <= 1000:
             raise ConfigError(
@@ -93,7 +96,7 @@ class Settings:
         if not port_text.isdecimal() or not 0 < int(port_text) < 65536:
             raise ConfigError(f"WEBHOOK_PORT must be a port number, not {port_text!r}")
         return cls(
-            checkin_dispatcher=dispatcher in ("on", "true", "1", "yes"),
+            checkin_sender=sender in ("on", "true", "1", "yes"),
             checkin_sends_per_second=int(rate),
             webhook_url=webhook_url,
             webhook_secret=secret,

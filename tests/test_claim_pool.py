@@ -23,9 +23,9 @@ from bot.core.state import State
 from bot.db.database import Database
 from bot.db.turns import Decision
 from bot.service import Response, Service
-from bot.telegram.dispatcher import Dispatcher
+from bot.telegram.sender import CheckinSender
 from tests.dbcheck import execute, plant, rows
-from tests.test_dispatcher import T0, Clock, FakeBot, FastThrottle
+from tests.test_sender import T0, Clock, FakeBot, FastThrottle
 
 DRIFTING = {
     "safety": ("yes",),
@@ -80,9 +80,9 @@ async def set_up_daily(service: Service, user_id: int, at: str = "19:00") -> Non
     await press(service, user_id, shown, c.discreet_no)
 
 
-def dispatcher(content: Content, db: Database, clock: Clock) -> Dispatcher:
+def make_sender(content: Content, db: Database, clock: Clock) -> CheckinSender:
     rng = random.Random(1)
-    return Dispatcher(content, db.queue, FakeBot(), FastThrottle(), clock=clock, rng=rng)
+    return CheckinSender(content, db.queue, FakeBot(), FastThrottle(), clock=clock, rng=rng)
 
 
 DAILY_AT_19 = ScheduleWrite(Plan(DAILY, 19, 0, "UTC"), T0)
@@ -107,7 +107,7 @@ async def test_a_crisis_message_moves_her_very_next_check_in_to_the_safety_pool(
     profile = profile_of(content, DRIFTING)
     await plant(db, 1, clock.now, state=State(profile=profile, welcomed=True).to_dict())
     await set_up_daily(service, 1)
-    sender = dispatcher(content, db, clock)
+    sender = make_sender(content, db, clock)
     clock.now = T0 + timedelta(minutes=1)
     assert await sender.claim() == 1  # the queue now trusts keys kept under today's rules
 
@@ -133,7 +133,7 @@ async def test_a_changed_plan_yaml_reaches_her_next_check_in(
         await plant(db, user_id, T0, state=state.to_dict(), write=DAILY_AT_19)
     execute(db_url, "UPDATE schedules SET next_due_at = NULL WHERE user_id = 2")
     clock = Clock(T0 + timedelta(minutes=1))
-    sender = dispatcher(content, db, clock)
+    sender = make_sender(content, db, clock)
     assert await sender.claim() == 1  # her neighbour's claim: the queue learns today's rules
 
     # Her key as older rules worked it out: another situation altogether.
@@ -158,7 +158,7 @@ async def test_a_schedule_written_without_her_pool_gets_it_from_her_state_at_its
     await plant(db, 1, T0, state=state.to_dict(), write=DAILY_AT_19)
     before = pool_row(db_url, 1)
 
-    assert await dispatcher(content, db, Clock(T0 + timedelta(minutes=1))).claim() == 1
+    assert await make_sender(content, db, Clock(T0 + timedelta(minutes=1))).claim() == 1
 
     assert before == (None, None)
     assert pool_row(db_url, 1) == ("safety", rotation.rules(content))
@@ -171,7 +171,7 @@ async def test_a_turn_that_changes_her_state_without_a_pool_clears_the_key(
     """The store's own guard: a key never outlives the state it was worked out from."""
     state = State(profile=profile_of(content, DRIFTING), welcomed=True)
     await plant(db, 1, T0, state=state.to_dict(), write=DAILY_AT_19)
-    await dispatcher(content, db, Clock(T0 + timedelta(minutes=1))).claim()
+    await make_sender(content, db, Clock(T0 + timedelta(minutes=1))).claim()
     kept = pool_row(db_url, 1)
 
     await db.turns.turn(
@@ -190,7 +190,7 @@ async def test_a_discreet_check_in_stays_discreet_when_her_zone_is_no_longer_kno
     await plant(db, 1, T0, state={"v": 2}, write=write)
     execute(db_url, "UPDATE schedules SET zone = 'Atlantis/Capital' WHERE user_id = 1")
 
-    assert await dispatcher(content, db, Clock(T0 + timedelta(minutes=1))).claim() == 1
+    assert await make_sender(content, db, Clock(T0 + timedelta(minutes=1))).claim() == 1
 
     assert rows(db_url, "SELECT cover FROM checkins") == [(cover,)]
 
@@ -207,7 +207,7 @@ async def test_going_onto_the_safety_path_with_a_schedule_that_no_longer_reads_c
     kept = pool_row(db_url, 1)
 
     await service.handle(1, 1, Text("he choked me last night and I am scared"))
-    assert await dispatcher(content, db, Clock(T0 + timedelta(minutes=1))).claim() == 1
+    assert await make_sender(content, db, Clock(T0 + timedelta(minutes=1))).claim() == 1
 
     assert kept == (rotation.pool_key(content, profile), rotation.rules(content))
     assert pool_row(db_url, 1)[0] == "safety"

@@ -43,6 +43,7 @@ def test_default_database_is_a_file_under_data() -> None:
         ({"CHECKIN_POLL_SECONDS": "soon"}, "CHECKIN_POLL_SECONDS"),
         ({"CHECKIN_POLL_SECONDS": "0"}, "CHECKIN_POLL_SECONDS"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+        ({"CHECKIN_SENDER": "maybe"}, "CHECKIN_SENDER"),
         ({"CHECKIN_DISPATCHER": "maybe"}, "CHECKIN_DISPATCHER"),
         ({"CHECKIN_SENDS_PER_SECOND": "0"}, "CHECKIN_SENDS_PER_SECOND"),
         ({"CHECKIN_SENDS_PER_SECOND": "5000"}, "CHECKIN_SENDS_PER_SECOND"),
@@ -84,8 +85,10 @@ def test_dotenv_is_read_and_the_environment_wins(
 
 
 def test_check_in_sending_can_be_left_to_one_worker() -> None:
-    assert Settings.from_env({}).checkin_dispatcher
+    assert Settings.from_env({}).checkin_sender
     assert Settings.from_env({}).checkin_sends_per_second == 30
-    worker = Settings.from_env({"CHECKIN_DISPATCHER": "off", "CHECKIN_SENDS_PER_SECOND": "100"})
-    assert not worker.checkin_dispatcher
+    worker = Settings.from_env({"CHECKIN_SENDER": "off", "CHECKIN_SENDS_PER_SECOND": "100"})
+    assert not worker.checkin_sender
     assert worker.checkin_sends_per_second == 100
+    # The setting's older name still turns sending off for a deployment that uses it.
+    assert not Settings.from_env({"CHECKIN_DISPATCHER": "off"}).checkin_sender

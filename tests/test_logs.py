@@ -85,6 +85,6 @@ def test_a_library_line_keeps_its_numbers_and_loses_everything_else(
 
 
 def test_the_bots_own_lines_are_left_as_they_are(logged: io.StringIO) -> None:
-    logging.getLogger("bot.telegram.dispatcher").warning("%d check-ins %s", 4, "held")
+    logging.getLogger("bot.telegram.sender").warning("%d check-ins %s", 4, "held")
 
     assert "4 check-ins held" in logged.getvalue()

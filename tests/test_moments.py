@@ -26,12 +26,12 @@ from bot.core.turn import Context
 from bot.db.database import open_database
 from bot.service import Service
 from bot.telegram.app import build
-from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.render import decode
+from bot.telegram.sender import CheckinSender
 from tests.dbcheck import rows
 from tests.offline import Chat, OfflineRequest
-from tests.test_dispatcher import Clock, FakeBot, FastThrottle
 from tests.test_flow import FULL_RUN, labels, press, walk
+from tests.test_sender import Clock, FakeBot, FastThrottle
 
 NEEDY = "Please please don't leave me, answer me right now or it's over"
 WARM = "I love you and I'll respect the time you need"
@@ -202,7 +202,7 @@ async def test_the_urge_check_back_arrives_once_even_with_a_restart_in_between(
     await service.handle(7, 7, pause.input)
     bot = FakeBot()
 
-    first = Dispatcher(
+    first = CheckinSender(
         content, service.db.queue, bot, FastThrottle(), clock=clock, rng=random.Random(1)
     )
     await first.tick()
@@ -211,7 +211,7 @@ async def test_the_urge_check_back_arrives_once_even_with_a_restart_in_between(
     # The process restarts before the check-back goes out.
     await service.close()
     again = Service(content, open_database(db_url), clock=clock)
-    second = Dispatcher(
+    second = CheckinSender(
         content, again.db.queue, bot, FastThrottle(), clock=clock, rng=random.Random(1)
     )
     await second.store.recover()

@@ -33,7 +33,7 @@ T0 = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_claims_skip_rows_other_dispatchers_hold_and_turns_lock_her_row() -> None:
+def test_claims_skip_rows_other_senders_hold_and_turns_lock_her_row() -> None:
     db = Database(PostgresDatabase(make_url("postgresql+asyncpg://bot@localhost/bot")))
     assert db.queue._due.sql.endswith("FOR UPDATE OF schedules SKIP LOCKED")
     assert db.turns._load_for_turn.sql.endswith("FOR NO KEY UPDATE")
@@ -62,7 +62,7 @@ async def _due_everywhere(url: URL, people: int) -> None:
 
 
 @needs_postgres
-async def test_dispatchers_claiming_together_queue_every_check_in_exactly_once(
+async def test_senders_claiming_together_queue_every_check_in_exactly_once(
     db_url: URL,
 ) -> None:
     people, workers, batch = 2000, 4, 50
@@ -70,7 +70,7 @@ async def test_dispatchers_claiming_together_queue_every_check_in_exactly_once(
     stores = [open_database(db_url) for _ in range(workers)]
     decided: list[list[int]] = [[] for _ in range(workers)]
 
-    async def dispatcher(n: int) -> int:
+    async def sender(n: int) -> int:
         def decide(due: Due) -> Claimed:
             decided[n].append(due.user_id)
             return Claimed("steady", ["steady"], due.due_at + timedelta(days=1))
@@ -82,7 +82,7 @@ async def test_dispatchers_claiming_together_queue_every_check_in_exactly_once(
         return claimed
 
     try:
-        claimed = await asyncio.gather(*(dispatcher(n) for n in range(workers)))
+        claimed = await asyncio.gather(*(sender(n) for n in range(workers)))
     finally:
         for store in stores:
             await store.close()
@@ -91,7 +91,7 @@ async def test_dispatchers_claiming_together_queue_every_check_in_exactly_once(
     assert sum(claimed) == people
     assert set(everyone) == set(range(1, people + 1))
     assert set(everyone.values()) == {1}
-    assert all(claimed), f"every dispatcher should have had a share: {claimed}"
+    assert all(claimed), f"every sender should have had a share: {claimed}"
     assert rows(db_url, "SELECT count(*), count(DISTINCT user_id) FROM checkins") == [
         (people, people)
     ]

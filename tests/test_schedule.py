@@ -28,7 +28,7 @@ def utc(*args: int) -> datetime:
 
 
 def slots(plan: Plan, start: datetime, count: int) -> list[datetime]:
-    """The next `count` slots, each computed from the one before, as the dispatcher does."""
+    """The next `count` slots, each computed from the one before, as the sender does."""
     found, at = [], start
     for _ in range(count):
         at = next_due(plan, at)

@@ -11,7 +11,7 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -208,6 +208,16 @@ def in_database_file(path: Path, user_id: int) -> bool:
     return found is not None
 
 
+def within_seconds(seconds: float, check: Callable[[], bool]) -> bool:
+    """Whether `check` comes true within `seconds` (asked every 20 ms, off the event loop)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 async def test_the_log_is_folded_into_the_file_by_a_thread_not_inside_her_commit(
     db_url: URL,
 ) -> None:
@@ -219,10 +229,7 @@ async def test_the_log_is_folded_into_the_file_by_a_thread_not_inside_her_commit
         assert connection._conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
         await set_state(store, HER, {"v": 1})
         # ...yet what she wrote reaches the database file itself, soon after.
-        deadline = time.monotonic() + 10
-        while not in_database_file(path, HER) and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
-        assert in_database_file(path, HER)
+        assert await asyncio.to_thread(within_seconds, 10, lambda: in_database_file(path, HER))
         assert connection._checkpointer.checkpoints >= 1
     finally:
         await store.close()

@@ -1,7 +1,7 @@
 """Check-ins through the Telegram handlers: set up by buttons and typing, delivered, answered.
 
-The clock is moved instead of waited for: the conversation and the dispatcher
-share a fake clock, and the dispatcher sends with the application's own bot
+The clock is moved instead of waited for: the conversation and the sender
+share a fake clock, and the sender sends with the application's own bot
 through the offline request, so what she sees is what Telegram would show.
 """
 
@@ -23,11 +23,11 @@ from bot.core.schedule import DAILY, Plan
 from bot.db.database import open_database
 from bot.service import Service
 from bot.telegram.app import build
-from bot.telegram.dispatcher import Dispatcher
+from bot.telegram.sender import CheckinSender
 from bot.telegram.throttle import Throttle
 from tests.dbcheck import plant
 from tests.offline import Chat, OfflineRequest
-from tests.test_dispatcher import Clock, rows
+from tests.test_sender import Clock, rows
 
 NOW = datetime(2026, 11, 24, 15, 42, 10, tzinfo=UTC)
 
@@ -63,15 +63,15 @@ def her(app: Application) -> Chat:
 
 
 @pytest.fixture
-def dispatcher(app: Application, talk: Service, clock: Clock) -> Dispatcher:
-    """A dispatcher on the app's own bot and database, driven by `tick` instead of its loop."""
-    return Dispatcher(
+def sender(app: Application, talk: Service, clock: Clock) -> CheckinSender:
+    """A sender on the app's own bot and database, driven by `tick` instead of its loop."""
+    return CheckinSender(
         talk.content, talk.db.queue, app.bot, Throttle(), clock=clock, rng=random.Random(3)
     )
 
 
 async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
-    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher, db_url: URL
+    her: Chat, content: Content, clock: Clock, sender: CheckinSender, db_url: URL
 ) -> None:
     c = content.checkins
     await her.send("/checkins")
@@ -81,11 +81,11 @@ async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     await her.press(c.discreet_no)
     assert her.last().plain == c.confirmed.format(when="Tuesday 15:43", zone="UTC")
 
-    await dispatcher.tick()
+    await sender.tick()
     assert content.checkins.checkin_mood not in her.last().plain  # not yet
 
     clock.now += timedelta(minutes=1)
-    await dispatcher.tick()
+    await sender.tick()
     checkin = her.last()
     assert checkin.plain.endswith(c.checkin_mood)
     assert checkin.labels == [m.label for m in c.moods]
@@ -106,12 +106,12 @@ async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     ]
 
     # A second tick the same minute sends nothing more.
-    await dispatcher.tick()
+    await sender.tick()
     assert sum(c.checkin_mood in m.plain for m in her.visible()) == 1
 
 
 async def test_progress_shows_a_chart_and_counts_what_she_did_never_a_streak(
-    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
+    her: Chat, content: Content, clock: Clock, sender: CheckinSender
 ) -> None:
     c = content.checkins
     await her.send("/progress")
@@ -127,7 +127,7 @@ async def test_progress_shows_a_chart_and_counts_what_she_did_never_a_streak(
     asked = []
     for day, (mood, did) in enumerate(((2, "did_no"), (3, "did_yes"), (4, "did_yes")), 1):
         clock.now = datetime(2026, 11, 24, 16, 0, 30, tzinfo=UTC) + timedelta(days=day)
-        await dispatcher.tick()
+        await sender.tick()
         await her.press(c.moods[mood - 1].label)
         asked.append(her.last().plain)
         await her.press(getattr(c, did))
@@ -145,7 +145,7 @@ async def test_progress_shows_a_chart_and_counts_what_she_did_never_a_streak(
 
 
 async def test_stop_means_nothing_more_arrives(
-    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
+    her: Chat, content: Content, clock: Clock, sender: CheckinSender
 ) -> None:
     c = content.checkins
     await her.send("/checkins")
@@ -155,11 +155,11 @@ async def test_stop_means_nothing_more_arrives(
     await her.press(c.discreet_no)
     await her.send("/stop")
     clock.now += timedelta(days=3)
-    await dispatcher.tick()
+    await sender.tick()
     assert not any(c.checkin_mood in m.plain for m in her.visible())
 
 
-async def test_the_bot_starts_its_dispatcher_and_stops_it_before_shutting_down(
+async def test_the_bot_starts_its_sender_and_stops_it_before_shutting_down(
     db_url: URL, content: Content
 ) -> None:
     settings = Settings(
@@ -192,7 +192,7 @@ async def test_the_bot_starts_its_dispatcher_and_stops_it_before_shutting_down(
 
 
 async def test_a_discreet_check_in_names_nothing_arrives_silently_and_opens_in_place(
-    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
+    her: Chat, content: Content, clock: Clock, sender: CheckinSender
 ) -> None:
     c = content.checkins
     cover = c.covers[0]
@@ -204,7 +204,7 @@ async def test_a_discreet_check_in_names_nothing_arrives_silently_and_opens_in_p
     await her.press(cover.label)
     clock.now += timedelta(minutes=1)
 
-    await dispatcher.tick()
+    await sender.tick()
 
     arrived = her.last()
     [sent] = [p for p in her.request.called("sendMessage") if cover.text in p["text"]]
@@ -222,7 +222,7 @@ async def test_a_discreet_check_in_names_nothing_arrives_silently_and_opens_in_p
 
 
 async def test_checkins_can_turn_discreet_mode_on_and_off(
-    her: Chat, content: Content, clock: Clock, dispatcher: Dispatcher
+    her: Chat, content: Content, clock: Clock, sender: CheckinSender
 ) -> None:
     c = content.checkins
     await her.send("/checkins")
@@ -235,7 +235,7 @@ async def test_checkins_can_turn_discreet_mode_on_and_off(
     await her.press(c.discreet_on_label)
     assert her.last().plain == c.discreet_on
     clock.now = datetime(2026, 11, 24, 20, 0, 30, tzinfo=UTC)
-    await dispatcher.tick()
+    await sender.tick()
     assert her.last().plain == c.covers[0].text
 
     await her.send("/checkins")

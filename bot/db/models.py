@@ -106,7 +106,7 @@ class Schedule(Base):
 
     `next_due_at` is the next slot in UTC, or NULL when nothing is due: after
     /stop, when Telegram said she blocked the bot (`active` false), or while
-    paused until she resumes. The dispatcher's only question, "which rows are
+    paused until she resumes. The sender's only question, "which rows are
     due?", is a range scan on its index. `seen` holds the encouragements she
     has had from her current pool, so none repeats before she has seen them all.
     """

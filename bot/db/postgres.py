@@ -7,7 +7,7 @@ casts asyncpg needs to pick a type, and type processors written for asyncpg
 (aware datetimes pass through; JSON is serialized to text by the processor and
 decoded by a codec on the connection, the codecs SQLAlchemy itself installs).
 Several processes can share the database: each transaction is a real one, and
-the dispatcher's `FOR UPDATE SKIP LOCKED` keeps their claims apart.
+the sender's `FOR UPDATE SKIP LOCKED` keeps their claims apart.
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.service import Service
-from bot.telegram.dispatcher import Dispatcher
 from bot.telegram.errors import make_error_handler
 from bot.telegram.handlers import Handlers
 from bot.telegram.ordering import PerChatOrder
+from bot.telegram.sender import CheckinSender
 from bot.telegram.throttle import SharedLimiter, Throttle
 
 log = logging.getLogger(__name__)
@@ -69,13 +69,13 @@ def build(
 ) -> Application:
     """The Application for `service`; `builder` lets tests plug in an offline request.
 
-    The check-in dispatcher starts with the bot (`run_polling`, `run_webhook`)
+    The check-in sender starts with the bot (`run_polling`, `run_webhook`)
     and stops before it: it shares the bot's connection and the throttle.
-    `checkins=False` leaves it out (tests that drive a dispatcher themselves).
+    `checkins=False` leaves it out (tests that drive a sender themselves).
     """
     messages = service.content.messages
     throttle = Throttle(settings.checkin_sends_per_second)
-    dispatchers: list[Dispatcher] = []
+    senders: list[CheckinSender] = []
 
     async def post_init(app: Application) -> None:
         try:
@@ -84,9 +84,9 @@ def build(
             )
         except TelegramError as exc:  # the menu is a convenience; the bot works without it
             log.warning("could not register the command menu: %s", type(exc).__name__)
-        if not (checkins and settings.checkin_dispatcher):
+        if not (checkins and settings.checkin_sender):
             return
-        dispatcher = Dispatcher(
+        sender = CheckinSender(
             service.content,
             service.db.queue,
             app.bot,
@@ -94,12 +94,12 @@ def build(
             poll_seconds=settings.checkin_poll_seconds,
             clock=service.clock,
         )
-        dispatcher.start()
-        dispatchers.append(dispatcher)
+        sender.start()
+        senders.append(sender)
 
     async def post_stop(app: Application) -> None:
-        while dispatchers:
-            await dispatchers.pop().stop()
+        while senders:
+            await senders.pop().stop()
 
     async def post_shutdown(app: Application) -> None:
         await service.close()
@@ -112,7 +112,7 @@ def build(
         .application_class(SteadyApplication, {"throttle": throttle})
         .rate_limiter(SharedLimiter(throttle))
         .concurrent_updates(PerChatOrder())
-        .job_queue(None)  # check-ins have their own dispatcher; no idle scheduler
+        .job_queue(None)  # check-ins have their own sender; no idle scheduler
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -50,7 +50,7 @@ was too low: one woman's guidance, ten messages at once, made a chat's flood wai
 the bot's own.)"""
 
 CLAIMED = {"claimed": True}
-"""`rate_limit_args` of a send that already holds a slot (the dispatcher's)."""
+"""`rate_limit_args` of a send that already holds a slot (the sender's)."""
 
 BEST_EFFORT = frozenset({"answerCallbackQuery"})
 """Calls tried once: an answer to a button press is useless late, and the press goes on anyway."""
@@ -202,7 +202,7 @@ class Throttle:
         return (last is not None and last > self._clock() - WINDOW) or self.held(chat_id)
 
     async def ready(self, chat_id: int | None = None) -> None:
-        """Wait until a check-in slot is free, without taking it (see `Dispatcher.deliver`)."""
+        """Wait until a check-in slot is free, without taking it (see `CheckinSender.deliver`)."""
         while (wait := self._wait(self._clock(), chat_id, urgent=False)) > 0:
             await self._sleep(wait)
             self._forget_old(self._clock())
@@ -262,7 +262,7 @@ class SharedLimiter(BaseRateLimiter[dict[str, Any]]):
 
     A retried reply after a timeout may, rarely, arrive twice (the first attempt
     may have reached Telegram); an answer she never gets is the worse failure.
-    The dispatcher's sends are not retried here: it reschedules them itself.
+    The sender's sends are not retried here: it reschedules them itself.
     Answers to button presses are tried once (`BEST_EFFORT`).
     """
 
@@ -301,7 +301,7 @@ class SharedLimiter(BaseRateLimiter[dict[str, Any]]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 if claimed:
-                    raise  # the dispatcher records it and reschedules
+                    raise  # the sender records it and reschedules
                 seconds = retry_seconds(exc)
                 if self.throttle.flood(chat_id, seconds):
                     log.warning("flood wait of %.0f s on %s: every chat held", seconds, endpoint)

@@ -18,7 +18,7 @@ WORKERS = 4
 
 
 @needs_postgres
-def test_four_dispatchers_deliver_10000_check_ins_exactly_once(
+def test_four_senders_deliver_10000_check_ins_exactly_once(
     api: BotAPI, start_bot: Callable[..., BotProcess], db_url: URL
 ) -> None:
     # 10,000 check-ins at Telegram's usual 30 a second would take over five minutes; this

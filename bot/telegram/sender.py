@@ -1,4 +1,4 @@
-"""The check-in dispatcher: one loop for every schedule, not one job per user.
+"""The check-in sender: one loop for every schedule, not one job per user.
 
 Each round claims due schedules in batches (an indexed range scan on
 `next_due_at`), which queues one delivery per schedule and moves the schedule
@@ -59,7 +59,7 @@ def _ended(task: asyncio.Task[None]) -> None:
         log.critical("the check-in sender stopped: %s", describe(error))
 
 
-class Dispatcher:
+class CheckinSender:
     def __init__(
         self,
         content: Content,

@@ -1,4 +1,4 @@
-"""The check-in dispatcher against a real database and a fake Bot.
+"""The check-in sender against a real database and a fake Bot.
 
 Every test moves a fake clock instead of waiting, and looks at what she would
 notice: how many check-ins reached her chat, when the next one is due, and
@@ -26,7 +26,7 @@ from bot.core.checkins.records import ScheduleWrite
 from bot.core.schedule import DAILY, Plan
 from bot.db.database import Database
 from bot.db.queue import CheckinQueue
-from bot.telegram.dispatcher import MAX_ATTEMPTS, Dispatcher
+from bot.telegram.sender import MAX_ATTEMPTS, CheckinSender
 from bot.telegram.throttle import Throttle
 from tests.dbcheck import forget, plant, rows
 
@@ -96,8 +96,8 @@ def bot() -> FakeBot:
     return FakeBot()
 
 
-def dispatcher(content: Content, db: Database, bot: FakeBot, clock: Clock) -> Dispatcher:
-    return Dispatcher(content, db.queue, bot, FastThrottle(), clock=clock, rng=random.Random(1))
+def make_sender(content: Content, db: Database, bot: FakeBot, clock: Clock) -> CheckinSender:
+    return CheckinSender(content, db.queue, bot, FastThrottle(), clock=clock, rng=random.Random(1))
 
 
 async def plan_for(db: Database, user_id: int, due: datetime, hour: int = 19) -> None:
@@ -121,7 +121,7 @@ async def test_a_due_check_in_is_sent_once_and_the_schedule_moves_on(
     content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
     await plan_for(db, 1, T0)
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     assert await d.tick() == 1
     assert await d.tick() == 0
 
@@ -135,7 +135,7 @@ async def test_nothing_is_sent_before_it_is_due(
     content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
     await plan_for(db, 1, T0 + timedelta(minutes=1))
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.tick()
     assert bot.sent == []
     clock.now += timedelta(minutes=1)
@@ -149,12 +149,12 @@ async def test_a_crash_between_send_and_commit_never_sends_it_twice(
     await plan_for(db, 1, T0)
     bot.crash_after_accepting = True
     with pytest.raises(Crash):
-        await dispatcher(content, db, bot, clock).tick()
+        await make_sender(content, db, bot, clock).tick()
     assert len(bot.sent) == 1
 
     # The process starts again.
     bot.crash_after_accepting = False
-    again = dispatcher(content, db, bot, clock)
+    again = make_sender(content, db, bot, clock)
     assert await again.store.recover() == 1
     await again.tick()
     clock.now += timedelta(hours=1)
@@ -169,10 +169,10 @@ async def test_a_crash_after_claiming_loses_nothing(
     content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
     await plan_for(db, 1, T0)
-    await dispatcher(content, db, bot, clock).claim()  # then the process dies
+    await make_sender(content, db, bot, clock).claim()  # then the process dies
     assert bot.sent == []
 
-    again = dispatcher(content, db, bot, clock)
+    again = make_sender(content, db, bot, clock)
     await again.store.recover()
     await again.tick()
     assert len(bot.sent) == 1
@@ -184,7 +184,7 @@ async def test_after_downtime_one_catch_up_not_one_per_missed_slot(
 ) -> None:
     await plan_for(db, 1, T0)
     clock.now = T0 + timedelta(days=3, hours=23, minutes=59)  # back at 18:59, days later
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.tick()
     await d.tick()
     assert len(bot.sent) == 1
@@ -200,7 +200,7 @@ async def test_claims_take_batches_and_memory_holds_one_batch(
 ) -> None:
     for user in range(1, 8):
         await plan_for(db, user, T0)
-    d = Dispatcher(content, db.queue, bot, FastThrottle(), clock=clock, batch=3)
+    d = CheckinSender(content, db.queue, bot, FastThrottle(), clock=clock, batch=3)
     assert await d.claim() == 3
     assert await d.claim() == 3
     assert await d.claim() == 1
@@ -212,7 +212,7 @@ async def test_check_ins_rotate_without_repeats(
     content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
     await plan_for(db, 1, T0)
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     for _ in range(10):
         await d.tick()
         clock.now += timedelta(days=1)
@@ -229,7 +229,7 @@ async def test_retry_after_waits_as_long_as_telegram_asks_then_sends(
 ) -> None:
     await plan_for(db, 1, T0)
     bot.failures = [RetryAfter(timedelta(seconds=12))]
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.tick()
     assert bot.sent == []
     assert statuses(db_url) == ["pending"]
@@ -250,7 +250,7 @@ async def test_a_flood_wait_for_one_check_in_chat_does_not_hold_the_others(
     for user in (1, 2, 3):
         await plan_for(db, user, T0)
     bot.failures = [RetryAfter(timedelta(seconds=12))]
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.tick()
 
     assert [s.chat_id for s in bot.sent] == [2, 3]
@@ -264,7 +264,7 @@ async def test_forbidden_switches_her_schedule_off(
 ) -> None:
     await plan_for(db, 1, T0)
     bot.failures = [Forbidden("Forbidden: bot was blocked by the user")]
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.tick()
     assert rows(db_url, "SELECT active, next_due_at FROM schedules") == [(0, None)]
     clock.now += timedelta(days=2)
@@ -284,7 +284,7 @@ async def test_timeouts_retry_later_without_losing_the_slot(
 ) -> None:
     await plan_for(db, 1, T0)
     bot.failures = [error, error]
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.tick()
     clock.now += timedelta(seconds=30)
     await d.tick()
@@ -300,7 +300,7 @@ async def test_a_check_in_that_keeps_failing_is_given_up_after_a_few_tries(
 ) -> None:
     await plan_for(db, 1, T0)
     bot.failures = [TimedOut() for _ in range(MAX_ATTEMPTS)]
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     for _ in range(MAX_ATTEMPTS + 2):
         await d.tick()
         clock.now += timedelta(minutes=10)
@@ -318,7 +318,7 @@ async def test_bad_request_is_logged_without_text_and_the_slot_moves_on(
 ) -> None:
     await plan_for(db, 1, T0)
     bot.failures = [BadRequest("Bad Request: chat not found")]
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.tick()
     assert statuses(db_url) == ["failed"]
     assert next_due(db_url, 1).startswith("2026-11-25 19:00")  # type: ignore[union-attr]
@@ -333,7 +333,7 @@ async def test_stopping_after_a_claim_cancels_what_was_queued(
     content: Content, db: Database, bot: FakeBot, clock: Clock, db_url: URL
 ) -> None:
     await plan_for(db, 1, T0)
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.claim()
     plan = Plan(DAILY, 19, 0, "UTC")
     stop = ScheduleWrite(plan, None, active=False, cancel_pending=True)
@@ -348,7 +348,7 @@ async def test_forget_removes_schedules_and_check_ins(
 ) -> None:
     await plan_for(db, 1, T0)
     await plan_for(db, 2, T0)
-    await dispatcher(content, db, bot, clock).tick()
+    await make_sender(content, db, bot, clock).tick()
     await forget(db, 1, clock.now)
     assert rows(db_url, "SELECT user_id FROM schedules") == [(2,)]
     assert rows(db_url, "SELECT user_id FROM checkins") == [(2,)]
@@ -361,7 +361,7 @@ async def test_the_loop_runs_rounds_and_stops_when_asked(
     content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
     await plan_for(db, 1, T0)
-    d = Dispatcher(content, db.queue, bot, Throttle(), clock=clock, poll_seconds=0.05)
+    d = CheckinSender(content, db.queue, bot, Throttle(), clock=clock, poll_seconds=0.05)
     d.start()
     for _ in range(100):
         if bot.sent:
@@ -412,7 +412,7 @@ async def test_the_sender_survives_a_locked_database_at_start_and_in_rounds_with
 ) -> None:
     await plan_for(db, 1, T0)
     flaky = FlakyQueue(db.queue, method, failures=4)
-    d = Dispatcher(content, flaky, bot, Throttle(), clock=clock, poll_seconds=0.02)  # type: ignore[arg-type]
+    d = CheckinSender(content, flaky, bot, Throttle(), clock=clock, poll_seconds=0.02)  # type: ignore[arg-type]
 
     d.start()
     await wait_until(lambda: len(bot.sent) == 1)
@@ -427,8 +427,8 @@ async def test_the_sender_survives_a_locked_database_at_start_and_in_rounds_with
 async def test_the_sender_says_it_is_alive_once_a_minute_at_debug(
     content: Content, db: Database, bot: FakeBot, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="bot.telegram.dispatcher")
-    d = Dispatcher(content, db.queue, bot, Throttle(), clock=clock, poll_seconds=0.001)
+    caplog.set_level(logging.DEBUG, logger="bot.telegram.sender")
+    d = CheckinSender(content, db.queue, bot, Throttle(), clock=clock, poll_seconds=0.001)
 
     d.start()
     for _ in range(6):  # three minutes in half-minute steps, many rounds in each
@@ -444,8 +444,8 @@ async def test_the_sender_says_it_is_alive_once_a_minute_at_debug(
 async def test_memory_is_flat_in_the_number_of_schedules(
     content: Content, db: Database, bot: FakeBot, clock: Clock
 ) -> None:
-    """The dispatcher keeps no per-user state: what it holds is one batch."""
-    d = Dispatcher(content, db.queue, bot, FastThrottle(), clock=clock, batch=5)
+    """The sender keeps no per-user state: what it holds is one batch."""
+    d = CheckinSender(content, db.queue, bot, FastThrottle(), clock=clock, batch=5)
     for user in range(1, 21):
         await plan_for(db, user, T0)
     await d.tick()
@@ -476,7 +476,7 @@ async def test_a_chat_just_written_to_does_not_hold_up_the_others(
 ) -> None:
     for user in (1, 2, 3):
         await plan_for(db, user, T0)
-    d = dispatcher(content, db, bot, clock)
+    d = make_sender(content, db, bot, clock)
     await d.throttle.acquire(1)  # she was just sent a reply
     await d.tick()
     assert [s.chat_id for s in bot.sent] == [2, 3, 1]
@@ -499,7 +499,7 @@ async def test_a_check_in_in_flight_while_she_confirms_forget_leaves_no_row_and_
             return True
 
     bot = ForgetsMidSend()
-    await dispatcher(content, db, bot, clock).tick()
+    await make_sender(content, db, bot, clock).tick()
 
     assert len(bot.sent) == 1
     assert deleted == [(1, bot.sent[0].message_id)]  # the message she asked to be rid of
