@@ -9,7 +9,7 @@ RUN useradd --create-home --uid 10001 bot \
     && mkdir /data && chown bot:bot /data && chmod 700 /data
 
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini ./
+COPY pyproject.toml setup.py MANIFEST.in README.md alembic.ini ./
 COPY bot ./bot
 COPY content ./content
 COPY migrations ./migrations
