@@ -82,3 +82,14 @@ def test_the_installed_wheel_runs_the_console_in_an_empty_folder(
     assert content.steps[1].question in talked.stdout
     assert (empty / "data" / "bot.sqlite3").exists()
     assert sorted(p.name for p in empty.iterdir()) == ["data"]
+
+
+def test_the_docker_image_builds_from_every_source_the_wheel_needs() -> None:
+    """The image runs `pip install .`: a source it does not copy is a wheel without its data."""
+    copied = {
+        source.rstrip("/")
+        for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+        if line.startswith("COPY ")
+        for source in line.split()[1:-1]
+    }
+    assert set(SOURCES) <= copied, sorted(set(SOURCES) - copied)
