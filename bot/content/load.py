@@ -76,10 +76,15 @@ class Content:
         return self.steps[index + 1].id if index + 1 < len(self.steps) else END
 
 
+# LibYAML's parser reads the content about ten times faster than the pure-Python one
+# (the bot starts that much sooner); both resolve and construct values the same way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(directory: Path, name: str) -> Any:
     path = directory / name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise ContentError(f"{name}: file not found in {directory}") from None
     except yaml.YAMLError as exc:
