@@ -22,11 +22,13 @@ from bot.core.asks import question
 from bot.core.checkins.records import Claimed, Due
 from bot.core.checkins.rotation import pool_key, rules
 from bot.core.inputs import DONE, Action, Choice
+from bot.core.safety.model import packaged
 from bot.core.state import State
 from bot.db.database import Database, open_database
 from bot.db.migrate import upgrade
 from bot.db.queue import CheckinQueue
 from bot.db.url import normalize
+from bot.lifetime import settle
 from bot.logs import configure as configure_logs
 from bot.service import Service
 from bot.telegram.app import build
@@ -61,9 +63,11 @@ __all__ = [
     "load_content",
     "load_settings",
     "open_database",
+    "packaged",
     "pool_key",
     "question",
     "rules",
+    "settle",
     "sqlite_url",
     "upgrade",
 ]

@@ -20,6 +20,10 @@ def main(argv: list[str]) -> int:
         from bench._bot import load_content, load_settings
 
         found = checkins.claims(load_content(load_settings().content_dir), **kwargs)
+    elif task == "collector":
+        from bench import startup
+
+        found = startup.collector()
     elif task == "jobqueue":
         from bench import jobqueue
 

@@ -10,6 +10,12 @@ menu, the check-in sender, and the start of long polling. The first run
 creates the database (every migration runs); the next five reuse it, as a
 restart does, and their median is the figure. Each process is stopped by its
 PID with SIGTERM and waited for.
+
+Then, in a process of its own that loads what the bot loads: how long one
+full garbage collection takes (median of 5) before and after `settle()` hides
+those long-lived objects from the collector, as `python -m bot run` does just
+before it serves (`full_gc`, `full_gc_settled`). A full collection stops
+every chat for as long as it takes.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bench.common import ROOT, Out, checkout_environment, figure, median, progress
+from bench.common import ROOT, Out, checkout_environment, figure, median, progress, run_child
 from bench.offline import BOT_USER, TOKEN
 
 RUNS = 5
@@ -129,4 +135,29 @@ def measure(out: Out = print, *, runs: int = RUNS) -> int:
     first, again = asyncio.run(_measure(runs))
     figure(out, "startup.new_db.ms", first * 1000, "ms", 0)
     figure(out, "startup.ms", median(again) * 1000, "ms", 0)
+    found = run_child("collector")
+    figure(out, "startup.full_gc.ms", found["before_ms"], "ms", 2)
+    figure(out, "startup.full_gc_settled.ms", found["after_ms"], "ms", 2)
     return 0
+
+
+def collector() -> dict[str, Any]:
+    """In a fresh process: a full collection's time with the bot loaded, then settled."""
+    import gc
+
+    from bench._bot import load_content, load_settings, packaged, settle  # the bot's modules
+
+    _content = load_content(load_settings().content_dir)  # held, as the running bot holds it
+    packaged()
+
+    def full_collection_ms() -> float:
+        took = []
+        for _ in range(5):
+            started = time.perf_counter()
+            gc.collect()
+            took.append((time.perf_counter() - started) * 1000)
+        return median(took)
+
+    before = full_collection_ms()
+    settle()
+    return {"before_ms": before, "after_ms": full_collection_ms()}

@@ -49,6 +49,9 @@ def _serve(app, serve) -> int:  # type: ignore[no-untyped-def]
     if not reached:
         _close(app)
         return 0
+    from bot.lifetime import settle
+
+    settle()
     try:
         serve()
     except InvalidToken:
