@@ -241,3 +241,24 @@ async def test_checkins_can_turn_discreet_mode_on_and_off(
     await her.send("/checkins")
     await her.press(c.discreet_off_label)
     assert her.last().plain == c.discreet_off
+
+
+async def test_a_low_mood_is_met_with_care_for_her_and_the_sos_hint(
+    her: Chat, content: Content, clock: Clock, sender: CheckinSender
+) -> None:
+    c = content.checkins
+    await her.send("/checkins")
+    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
+    await her.send("15:43")
+    await her.press("UTC")
+    await her.press(c.discreet_no)
+    clock.now += timedelta(minutes=1)
+    await sender.tick()
+
+    await her.press(c.moods[0].label)
+
+    opening = c.reply_low.split("{care}")[0]
+    [care] = [t for t in her.texts() if t.startswith(opening.splitlines()[0])]
+    assert any(option in care for option in c.care)
+    assert "/sos" in care
+    assert not any(word in care.lower() for word in (" him", "husband", "marriage"))

@@ -1,0 +1,89 @@
+"""The hard-moment tools through the Telegram handlers, as she would see them in the chat.
+
+The pure core's cases are in `test_moments.py`; these check that the same
+behaviour survives the adapter: what is sent, what is edited in place, and
+that her place in the questions is still there afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.engine import URL
+
+from bot.config import Settings
+from bot.content import Content
+from tests.offline import Chat
+from tests.test_telegram import PROFILE, answer_all, label, start_app
+
+NEEDY = "Please please don't leave me, answer me right now or it's over"
+CRISIS = "if you leave I will kill myself"
+
+
+@pytest.fixture
+async def her(db_url: URL, content: Content) -> AsyncIterator[Chat]:
+    settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
+    app, request = await start_app(settings, content)
+    yield Chat(app, request)
+    await app.shutdown()
+    await app.post_shutdown(app)  # type: ignore[misc]
+
+
+async def test_a_draft_mid_assessment_is_read_and_the_same_question_waits(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    await her.press(label(content, "safety", "yes"))
+    await her.press(label(content, "how_said", "fight"))
+    assert her.last().plain == content.steps[2].question
+
+    await her.send(f"/draft {NEEDY}")
+
+    said = "\n".join(her.texts())
+    assert content.drafts.pattern("begging").name in said
+    assert her.last().plain == content.steps[2].question  # her place, with its buttons
+    await her.press(label(content, "cause", "distance"))
+    assert her.last().plain == content.steps[3].question
+
+
+async def test_draft_alone_after_her_plan_reads_the_next_message(
+    her: Chat, content: Content
+) -> None:
+    await her.send("/start")
+    await answer_all(her, content, **PROFILE, tactics="begging")
+    await her.send("/draft")
+    assert her.last().plain == content.drafts.texts.ask
+
+    await her.send("The kids need picking up at four on Friday, can you do it?")
+
+    assert content.drafts.texts.nothing_stands_out in her.last().plain
+
+
+async def test_a_crisis_phrase_in_a_draft_brings_the_lines_before_any_wording_advice(
+    her: Chat, content: Content
+) -> None:
+    await her.send(f"/draft {CRISIS}")
+
+    said = her.texts()
+    intro = said.index(content.messages.crisis_intro)
+    advice = next(i for i, t in enumerate(said) if t.startswith(content.drafts.texts.safety_first))
+    assert intro < advice
+    assert content.resources.intro in "\n".join(said[intro:advice])
+
+
+async def test_talk_turns_its_pages_in_one_message(her: Chat, content: Content) -> None:
+    await her.send("/start")
+    await answer_all(her, content, **PROFILE)
+    await her.send("/talk")
+    shown = her.last()
+    scripts = content.moments.talk.scripts
+    first_page = shown.plain
+    assert content.plan.page_label.format(page=1, pages=len(scripts)) in first_page
+    count = len(her.visible())
+
+    await her.press(content.plan.next_label, on=shown)
+
+    assert len(her.visible()) == count  # the same message, edited
+    assert shown.plain != first_page
+    assert content.plan.page_label.format(page=2, pages=len(scripts)) in shown.plain
