@@ -145,7 +145,7 @@ def default(settings: Settings, content: Content) -> int:
     print(content.messages.no_token.format(console_command=CONSOLE_COMMAND))
     if not sys.stdin.isatty():
         return 0
-    answer = input("\nOpen the console now? [Y/n] ").strip().lower()
+    answer = input(f"\n{content.messages.open_console} ").strip().lower()
     return console(settings, content) if answer in ("", "y", "yes") else 0
 
 

@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy.engine import URL
 
 from bot import logs
+from bot.config import Settings
 from bot.content import Content, load_content
 from bot.db.database import Database, open_database
 from bot.db.migrate import upgrade
 from bot.db.url import normalize
 from bot.service import Service
 from tests.dbcheck import SERVER, fresh_database
+from tests.offline import Chat, start_app
 
 # As `python -m bot` runs: python-telegram-bot reports time periods as timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -103,3 +105,18 @@ async def db(db_url: URL) -> AsyncIterator[Database]:
 @pytest.fixture
 def service(content: Content, db: Database) -> Service:
     return Service(content, db)
+
+
+@pytest.fixture
+def settings(db_url: URL) -> Settings:
+    return Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
+
+
+@pytest.fixture
+async def her(settings: Settings, content: Content) -> AsyncIterator[Chat]:
+    """Her private chat with the bot on an offline Telegram, shut down after the test."""
+    app, request = await start_app(settings, content)
+    yield Chat(app, request)
+    await app.shutdown()
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)

@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest, RequestData
+
+from bot.config import Settings
+from bot.content import Content
+from bot.db.database import open_database
+from bot.service import Service
+from bot.telegram.app import build
 
 BOT_ID = 4242
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Steady", "username": "steady_bot"}
@@ -244,3 +250,16 @@ class Chat:
                 }
             }
         )
+
+
+async def start_app(
+    settings: Settings, content: Content, chat_from: OfflineRequest | None = None
+) -> tuple[Application, OfflineRequest]:
+    """The bot as `python -m bot run` builds it, started on an offline Telegram."""
+    request = OfflineRequest(chat_from)
+    builder = ApplicationBuilder().request(request).get_updates_request(OfflineRequest())
+    app = build(settings, Service(content, open_database(settings.database_url)), builder)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    return app, request

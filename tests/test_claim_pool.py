@@ -80,6 +80,18 @@ async def set_up_daily(service: Service, user_id: int, at: str = "19:00") -> Non
     await press(service, user_id, shown, c.discreet_no)
 
 
+async def drifting_with_checkins(
+    content: Content, db: Database
+) -> tuple[Clock, Service, dict[str, tuple[str, ...]]]:
+    """Woman 1, her marriage drifting, daily check-ins set up an hour before they are due."""
+    clock = Clock(T0 - timedelta(hours=1))
+    service = Service(content, db, clock=clock)
+    profile = profile_of(content, DRIFTING)
+    await plant(db, 1, clock.now, state=State(profile=profile, welcomed=True).to_dict())
+    await set_up_daily(service, 1)
+    return clock, service, profile
+
+
 def make_sender(content: Content, db: Database, clock: Clock) -> CheckinSender:
     rng = random.Random(1)
     return CheckinSender(content, db.queue, FakeBot(), FastThrottle(), clock=clock, rng=rng)
@@ -102,11 +114,7 @@ async def test_setting_up_check_ins_keeps_her_pool_on_her_schedule(
 async def test_a_crisis_message_moves_her_very_next_check_in_to_the_safety_pool(
     content: Content, db: Database, db_url: URL
 ) -> None:
-    clock = Clock(T0 - timedelta(hours=1))
-    service = Service(content, db, clock=clock)
-    profile = profile_of(content, DRIFTING)
-    await plant(db, 1, clock.now, state=State(profile=profile, welcomed=True).to_dict())
-    await set_up_daily(service, 1)
+    clock, service, _ = await drifting_with_checkins(content, db)
     sender = make_sender(content, db, clock)
     clock.now = T0 + timedelta(minutes=1)
     assert await sender.claim() == 1  # the queue now trusts keys kept under today's rules
@@ -198,11 +206,7 @@ async def test_a_discreet_check_in_stays_discreet_when_her_zone_is_no_longer_kno
 async def test_going_onto_the_safety_path_with_a_schedule_that_no_longer_reads_clears_the_key(
     content: Content, db: Database, db_url: URL
 ) -> None:
-    clock = Clock(T0 - timedelta(hours=1))
-    service = Service(content, db, clock=clock)
-    profile = profile_of(content, DRIFTING)
-    await plant(db, 1, clock.now, state=State(profile=profile, welcomed=True).to_dict())
-    await set_up_daily(service, 1)
+    _, service, profile = await drifting_with_checkins(content, db)
     execute(db_url, "UPDATE schedules SET zone = 'Atlantis/Capital' WHERE user_id = 1")
     kept = pool_row(db_url, 1)
 

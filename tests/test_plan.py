@@ -18,49 +18,16 @@ from bot.content import Content
 from bot.content.plan import case_of, matches, pieces_for
 from bot.core import plan
 from bot.core.replies import Reply
+from bot.evals import plans
 from bot.telegram.render import LIMIT
 
 Profile = dict[str, tuple[str, ...]]
 
 PERSONAS: dict[str, Profile] = {
-    "volatile": {
-        "safety": ("yes",),
-        "how_said": ("hurtful",),
-        "cause": ("big_fight",),
-        "contact": ("talking",),
-        "firmness": ("leaning",),
-        "tactics": ("arguing",),
-        "goal": ("save",),
-    },
-    "drifting": {
-        "safety": ("yes",),
-        "how_said": ("calm",),
-        "cause": ("distance",),
-        "contact": ("talking",),
-        "firmness": ("wavering",),
-        "tactics": ("begging", "chasing"),
-        "goal": ("understand",),
-    },
-    "shut_out": {
-        "safety": ("yes",),
-        "how_said": ("fight",),
-        "cause": ("big_fight",),
-        "contact": ("shut_out",),
-        "firmness": ("leaning",),
-        "tactics": ("chasing", "checking"),
-        "goal": (),
-    },
-    "dead_set": {
-        "safety": ("yes",),
-        "how_said": ("calm",),
-        "cause": ("intimacy",),
-        "contact": ("barely",),
-        "firmness": ("dead_set",),
-        "tactics": ("promises",),
-        "goal": ("dignity",),
-    },
+    name: answers for name, answers in plans.PERSONAS.items() if answers["safety"] == ("yes",)
 }
-"""The four situations of the article, each as a woman might answer."""
+"""The four situations of the article, each as a woman might answer (the personas
+`content check --plans` measures, but the one on the safety path)."""
 
 TACTIC_SPREAD: tuple[tuple[str, ...], ...] = (
     (),
@@ -225,6 +192,7 @@ def test_skipping_what_she_wants_keeps_the_usual_framing(content: Content) -> No
 
 
 def test_the_four_situations_get_plans_that_read_differently(content: Content) -> None:
+    assert set(PERSONAS) == {"volatile", "drifting", "shut_out", "dead_set"}
     texts = {name: all_text(plan.pages(content, p)) for name, p in PERSONAS.items()}
 
     overlaps = {

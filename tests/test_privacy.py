@@ -27,8 +27,8 @@ from bot.db.models import Base
 from bot.db.url import sqlite_path
 from bot.service import Service
 from tests.dbcheck import plant, rows, sqlite_only
-from tests.offline import Chat
-from tests.test_telegram import PROFILE, answer_all, start_app
+from tests.offline import Chat, start_app
+from tests.test_telegram import PROFILE, answer_all
 
 TOKEN = "123456:TEST-token-SECRET"
 

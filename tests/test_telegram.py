@@ -7,44 +7,12 @@ that refuses the network, and assertions on what she would see in the chat.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy.engine import URL
-from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
 from bot.content import Content
-from bot.db.database import open_database
-from bot.service import Service
-from bot.telegram.app import build
-from tests.offline import Chat, OfflineRequest
-
-
-async def start_app(
-    settings: Settings, content: Content, chat_from: OfflineRequest | None = None
-) -> tuple[Application, OfflineRequest]:
-    request = OfflineRequest(chat_from)
-    builder = ApplicationBuilder().request(request).get_updates_request(OfflineRequest())
-    app = build(settings, Service(content, open_database(settings.database_url)), builder)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    return app, request
-
-
-@pytest.fixture
-def settings(db_url: URL) -> Settings:
-    return Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
-
-
-@pytest.fixture
-async def her(settings: Settings, content: Content) -> AsyncIterator[Chat]:
-    app, request = await start_app(settings, content)
-    yield Chat(app, request)
-    await app.shutdown()
-    assert app.post_shutdown is not None
-    await app.post_shutdown(app)
+from tests.offline import Chat, start_app
 
 
 def label(content: Content, step: str, answer: str) -> str:

@@ -70,6 +70,16 @@ def sender(app: Application, talk: Service, clock: Clock) -> CheckinSender:
     )
 
 
+async def set_up_daily(her: Chat, content: Content, at: str, *, typed: bool = True) -> None:
+    """Daily check-ins at `at` UTC, shown plainly: the set-up as she would go through it."""
+    c = content.checkins
+    await her.send("/checkins")
+    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
+    await (her.send(at) if typed else her.press(at))
+    await her.press("UTC")
+    await her.press(c.discreet_no)
+
+
 async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     her: Chat, content: Content, clock: Clock, sender: CheckinSender, db_url: URL
 ) -> None:
@@ -119,11 +129,7 @@ async def test_progress_shows_a_chart_and_counts_what_she_did_never_a_streak(
     assert her.last().plain.endswith(c.progress_empty)
     assert her.last().photo is None
 
-    await her.send("/checkins")
-    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
-    await her.send("16:00")
-    await her.press("UTC")
-    await her.press(c.discreet_no)
+    await set_up_daily(her, content, "16:00")
     asked = []
     for day, (mood, did) in enumerate(((2, "did_no"), (3, "did_yes"), (4, "did_yes")), 1):
         clock.now = datetime(2026, 11, 24, 16, 0, 30, tzinfo=UTC) + timedelta(days=day)
@@ -148,11 +154,7 @@ async def test_stop_means_nothing_more_arrives(
     her: Chat, content: Content, clock: Clock, sender: CheckinSender
 ) -> None:
     c = content.checkins
-    await her.send("/checkins")
-    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
-    await her.press("20:00")
-    await her.press("UTC")
-    await her.press(c.discreet_no)
+    await set_up_daily(her, content, "20:00", typed=False)
     await her.send("/stop")
     clock.now += timedelta(days=3)
     await sender.tick()
@@ -225,11 +227,7 @@ async def test_checkins_can_turn_discreet_mode_on_and_off(
     her: Chat, content: Content, clock: Clock, sender: CheckinSender
 ) -> None:
     c = content.checkins
-    await her.send("/checkins")
-    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
-    await her.press("20:00")
-    await her.press("UTC")
-    await her.press(c.discreet_no)
+    await set_up_daily(her, content, "20:00", typed=False)
 
     await her.send("/checkins")
     await her.press(c.discreet_on_label)
@@ -247,11 +245,7 @@ async def test_a_low_mood_is_met_with_care_for_her_and_the_sos_hint(
     her: Chat, content: Content, clock: Clock, sender: CheckinSender
 ) -> None:
     c = content.checkins
-    await her.send("/checkins")
-    await her.press(c.cadence("daily").label)  # type: ignore[union-attr]
-    await her.send("15:43")
-    await her.press("UTC")
-    await her.press(c.discreet_no)
+    await set_up_daily(her, content, "15:43")
     clock.now += timedelta(minutes=1)
     await sender.tick()
 

@@ -7,27 +7,12 @@ that her place in the questions is still there afterwards.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy.engine import URL
-
-from bot.config import Settings
 from bot.content import Content
 from tests.offline import Chat
-from tests.test_telegram import PROFILE, answer_all, label, start_app
+from tests.test_telegram import PROFILE, answer_all, label
 
 NEEDY = "Please please don't leave me, answer me right now or it's over"
 CRISIS = "if you leave I will kill myself"
-
-
-@pytest.fixture
-async def her(db_url: URL, content: Content) -> AsyncIterator[Chat]:
-    settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
-    app, request = await start_app(settings, content)
-    yield Chat(app, request)
-    await app.shutdown()
-    await app.post_shutdown(app)  # type: ignore[misc]
 
 
 async def test_a_draft_mid_assessment_is_read_and_the_same_question_waits(

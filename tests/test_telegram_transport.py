@@ -8,27 +8,16 @@ no id of hers after her updates are done.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.engine import URL
 
-from bot.config import Settings
 from bot.content import Content
 from bot.telegram.handlers import REFUSE_EVERY, OncePer
 from tests.dbcheck import rows
 from tests.offline import Chat
 from tests.telegram_limits import QUERY_TOO_OLD
-from tests.test_telegram import PROFILE, answer_all, label, start_app
-
-
-@pytest.fixture
-async def her(db_url: URL, content: Content) -> AsyncIterator[Chat]:
-    settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
-    app, request = await start_app(settings, content)
-    yield Chat(app, request)
-    await app.shutdown()
-    await app.post_shutdown(app)  # type: ignore[misc]
+from tests.test_telegram import PROFILE, answer_all, label
 
 
 def answers_refused(her: Chat) -> None:

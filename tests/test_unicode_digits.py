@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import AsyncIterator
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy.engine import URL
 
-from bot.config import Settings
 from bot.console import parse
 from bot.content import Content
 from bot.core.checkins.answers import referenced
@@ -24,7 +20,6 @@ from bot.core.inputs import Action
 from bot.core.replies import Button
 from bot.telegram import render
 from tests.offline import Chat
-from tests.test_telegram import start_app
 
 DIGITS = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isdigit()]
 """Every character `isdigit()` accepts: the decimal digits of every script (which `int()`
@@ -62,15 +57,6 @@ def test_a_pasted_page_of_digits_in_the_console_is_text_not_a_crash() -> None:
     buttons = [Button("One", Action("continue"))]
 
     assert parse("7" * 5000, buttons) is not None  # int() refuses more than 4300 digits
-
-
-@pytest.fixture
-async def her(db_url: URL, content: Content) -> AsyncIterator[Chat]:
-    settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
-    app, request = await start_app(settings, content)
-    yield Chat(app, request)
-    await app.shutdown()
-    await app.post_shutdown(app)  # type: ignore[misc]
 
 
 async def test_forged_buttons_with_non_decimal_digits_get_no_apology(

@@ -75,6 +75,7 @@ class Messages(ContentModel):
     unknown_command: Text
     error: Text
     no_token: Annotated[Filled, fills("console_command")]
+    open_console: Text
     console_intro: Text
     console_bye: Text
     # safety

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, exists, select
 
 from bot.db.models import chat_messages as messages
 from bot.db.models import users
-from bot.db.queries import Queries, Statement, insert_for
+from bot.db.queries import Queries, Statement, bound, insert_for
 
 DELETABLE_FOR = timedelta(hours=48)
 """How long Telegram lets a bot delete a message in a private chat."""
@@ -53,15 +53,11 @@ class ChatMessages(Queries):
             .from_select(
                 ["user_id", "message_id", "chat_id", "sent_at"],
                 select(
-                    bindparam("user_id", type_=messages.c.user_id.type),
-                    bindparam("message_id", type_=messages.c.message_id.type),
-                    bindparam("chat_id", type_=messages.c.chat_id.type),
-                    bindparam("sent_at", type_=messages.c.sent_at.type),
-                ).where(
-                    exists().where(
-                        users.c.user_id == bindparam("owner", type_=users.c.user_id.type)
-                    )
-                ),
+                    bound(messages.c.user_id),
+                    bound(messages.c.message_id),
+                    bound(messages.c.chat_id),
+                    bound(messages.c.sent_at),
+                ).where(exists().where(users.c.user_id == bound(users.c.user_id, "owner"))),
             )
             .on_conflict_do_nothing()
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Dialect
+from sqlalchemy import BindParameter, Column, Dialect, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ClauseElement
 
@@ -23,6 +23,12 @@ Build = Callable[[Dialect], ClauseElement]
 def insert_for(dialect: Dialect) -> Any:
     """The dialect's own INSERT, which knows ON CONFLICT."""
     return postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+
+
+def bound(column: Column[Any], name: str | None = None) -> BindParameter[Any]:
+    """A parameter for `column`'s value, named after it unless `name` says otherwise, typed
+    like it (so its JSON or instant is converted as the column's own values are)."""
+    return bindparam(name or column.key, type_=column.type)
 
 
 class Statement:

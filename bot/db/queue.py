@@ -37,7 +37,7 @@ from bot.core.checkins.records import (
 from bot.core.schedule import Plan
 from bot.db.chat import ChatMessages
 from bot.db.models import FAILED, PENDING, SENDING, SENT, UNKNOWN, checkins, schedules, users
-from bot.db.queries import Queries, Statement, insert_for
+from bot.db.queries import Queries, Statement, bound, insert_for
 
 _uid = bindparam("user_id")
 _cid = bindparam("id")
@@ -138,8 +138,8 @@ class CheckinQueue(Queries):
                     literal_column(f"'{CHECKIN}'", String),
                     literal_column(f"'{PENDING}'", String),
                     literal_column("0", Integer),
-                    bindparam("encouragement", type_=checkins.c.encouragement.type),
-                    bindparam("question", type_=checkins.c.question.type),
+                    bound(checkins.c.encouragement),
+                    bound(checkins.c.question),
                 ).where(schedules.c.user_id == _uid),
             )
             .on_conflict_do_nothing()
@@ -149,7 +149,7 @@ class CheckinQueue(Queries):
     _enqueue = Statement(
         lambda d: (
             insert_for(d)(checkins)
-            .values({c.key: bindparam(c.key, type_=c.type) for c in checkins.c if c.key != "id"})
+            .values({c.key: bound(c) for c in checkins.c if c.key != "id"})
             .on_conflict_do_nothing()
         )
     )
@@ -158,13 +158,13 @@ class CheckinQueue(Queries):
             update(schedules)
             .where(schedules.c.user_id == _uid)
             .values(
-                next_due_at=bindparam("next_due_at", type_=schedules.c.next_due_at.type),
+                next_due_at=bound(schedules.c.next_due_at),
                 paused_until=null(),
-                seen=bindparam("seen", type_=schedules.c.seen.type),
-                asked=bindparam("asked", type_=schedules.c.asked.type),
-                pool=bindparam("pool", type_=schedules.c.pool.type),
-                pool_rules=bindparam("pool_rules", type_=schedules.c.pool_rules.type),
-                updated_at=bindparam("now", type_=schedules.c.updated_at.type),
+                seen=bound(schedules.c.seen),
+                asked=bound(schedules.c.asked),
+                pool=bound(schedules.c.pool),
+                pool_rules=bound(schedules.c.pool_rules),
+                updated_at=bound(schedules.c.updated_at, "now"),
             )
         )
     )
@@ -283,8 +283,8 @@ class CheckinQueue(Queries):
             .where(checkins.c.id == _cid)
             .values(
                 status=SENT,
-                message_id=bindparam("message_id", type_=checkins.c.message_id.type),
-                sent_at=bindparam("now", type_=checkins.c.sent_at.type),
+                message_id=bound(checkins.c.message_id),
+                sent_at=bound(checkins.c.sent_at, "now"),
             )
         )
     )
@@ -307,7 +307,7 @@ class CheckinQueue(Queries):
             .where(checkins.c.id == _cid)
             .values(
                 status=PENDING,
-                not_before=bindparam("not_before", type_=checkins.c.not_before.type),
+                not_before=bound(checkins.c.not_before),
             )
         )
     )

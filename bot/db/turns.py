@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Generic, Literal, TypeVar
 
-from sqlalchemy import Boolean, Integer, Text, bindparam, delete, exists, func, select, update
+from sqlalchemy import bindparam, delete, exists, func, select, update
 
 from bot.core.checkins.records import (
     CHECKIN,
@@ -28,7 +28,7 @@ from bot.core.checkins.records import (
 from bot.core.replies import Effect
 from bot.db.chat import ChatMessages
 from bot.db.models import CANCELLED, PENDING, checkins, her_tables, schedules, users
-from bot.db.queries import Queries, Statement, insert_for
+from bot.db.queries import Queries, Statement, bound, insert_for
 from bot.db.queue import PLAN_COLUMNS, CheckinQueue, snapshot
 
 T = TypeVar("T")
@@ -233,9 +233,9 @@ class Turns(Queries):
             update(users)
             .where(users.c.user_id == _uid)
             .values(
-                chat_id=bindparam("chat_id", type_=users.c.chat_id.type),
-                state=bindparam("state", type_=users.c.state.type),
-                updated_at=bindparam("now", type_=users.c.updated_at.type),
+                chat_id=bound(users.c.chat_id),
+                state=bound(users.c.state),
+                updated_at=bound(users.c.updated_at, "now"),
             )
         )
     )
@@ -274,8 +274,8 @@ class Turns(Queries):
             update(schedules)
             .where(schedules.c.user_id == _uid)
             .values(
-                pool=bindparam("pool", type_=schedules.c.pool.type),
-                pool_rules=bindparam("pool_rules", type_=schedules.c.pool_rules.type),
+                pool=bound(schedules.c.pool),
+                pool_rules=bound(schedules.c.pool_rules),
             )
         )
     )
@@ -330,10 +330,10 @@ class Turns(Queries):
             update(checkins)
             .where(checkins.c.id == bindparam("id"), checkins.c.user_id == _uid)
             .values(
-                mood=func.coalesce(bindparam("mood", type_=Integer), checkins.c.mood),
-                did=func.coalesce(bindparam("did", type_=Boolean), checkins.c.did),
-                note=func.coalesce(bindparam("note", type_=Text), checkins.c.note),
-                answered_at=bindparam("now", type_=checkins.c.answered_at.type),
+                mood=func.coalesce(bound(checkins.c.mood), checkins.c.mood),
+                did=func.coalesce(bound(checkins.c.did), checkins.c.did),
+                note=func.coalesce(bound(checkins.c.note), checkins.c.note),
+                answered_at=bound(checkins.c.answered_at, "now"),
             )
         )
     )

@@ -11,6 +11,7 @@ as written. `tests/test_screen.py` checks both forms agree on every labelled mes
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _LOOKAROUND = ("(?<!", "(?<=", "(?!", "(?=")
 
@@ -37,9 +38,10 @@ def _anchored(alternative: str) -> bool:
     return alternative.startswith((r"\b", "^"), i)
 
 
-def split_alternatives(pattern: str) -> list[str]:
-    """The pattern's top-level alternatives (the `|` outside any group or class)."""
-    out, start, depth, i = [], 0, 0, 0
+def _structure(pattern: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) of each character from `i` that can shape the
+    pattern: escapes and character classes are stepped over whole."""
+    depth = 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -48,16 +50,15 @@ def split_alternatives(pattern: str) -> list[str]:
         if ch == "[":
             i = _class_end(pattern, i) + 1
             continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
+        depth += (ch == "(") - (ch == ")")
+        yield i, ch, depth
         i += 1
-    out.append(pattern[start:])
-    return out
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The pattern's top-level alternatives (the `|` outside any group or class)."""
+    bars = [i for i, ch, depth in _structure(pattern) if ch == "|" and depth == 0]
+    return [pattern[a + 1 : b] for a, b in zip([-1, *bars], [*bars, len(pattern)], strict=True)]
 
 
 def first_letters(pattern: str) -> set[str] | None:
@@ -128,20 +129,7 @@ def _class_end(pattern: str, i: int) -> int:
 
 def _group_end(pattern: str, i: int) -> int:
     """Index of the `)` closing the group that opens at `i`."""
-    depth = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            i = _class_end(pattern, i) + 1
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    for j, ch, depth in _structure(pattern, i):
+        if ch == ")" and depth == 0:
+            return j
     raise ValueError(f"unbalanced group in {pattern!r}")
