@@ -18,7 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from bench import checkins, e2e_load, jobqueue, latency, sendrate, startup, updates
+from bench import (
+    backlog,
+    checkins,
+    e2e_load,
+    fairness,
+    jobqueue,
+    latency,
+    screen,
+    sendrate,
+    startup,
+    updates,
+)
 from bench.common import ROOT, checkout_environment
 from bot.content import Content
 
@@ -145,6 +156,51 @@ def test_latency_times_the_bot_and_the_bare_echo_under_the_same_load(content: Co
     assert found["latency.5_per_s.echo.api_calls_per_tap"] == 1.0
     assert found["latency.5_per_s.bot.api_calls_per_tap"] > 1
     assert found["latency.5_per_s.bot.messages_per_assessment"] > len(content.steps) + 1
+
+
+def test_fairness_times_her_steps_beside_flooded_chats_and_a_burst(content: Content) -> None:
+    lines: list[str] = []
+
+    fairness.measure(
+        content, lines.append, seconds=0.3, floods=(3,), messages=5, burst=60, length=300
+    )
+
+    found = figures(lines)
+    for scene in ("alone", "flooded_3", "burst"):
+        name = f"fairness.{scene}"
+        assert found[f"{name}.steps"] >= len(content.steps)
+        assert 0 < found[f"{name}.p50.ms"] <= found[f"{name}.p95.ms"] <= found[f"{name}.max.ms"]
+    assert found["fairness.burst.replies"] >= 0  # answered once, when its turn comes
+    assert found["fairness.burst.taken_in.s"] > 0
+    assert found["fairness.group_refusals_20000.ms"] > 0
+
+
+def test_backlog_measures_memory_per_update_held_and_under_a_crowd() -> None:
+    lines: list[str] = []
+
+    backlog.measure(lines.append, chats=40, idle=0.1)
+
+    found = figures(lines)
+    assert found["backlog.per_1000_in_hand.mib"] > 0
+    assert found["backlog.answered"] == found["backlog.chats"] == 40
+    assert 0 < found["backlog.rss_start.mib"] <= found["backlog.rss_peak.mib"]
+    assert found["backlog.rss_idle.mib"] > 0
+
+
+def test_screen_times_a_long_message_a_usual_one_and_the_slowest_it_finds(
+    content: Content,
+) -> None:
+    lines: list[str] = []
+
+    screen.measure(content, lines.append, runs=1, short_runs=1, worst_runs=1, mixes=1)
+
+    found = figures(lines)
+    assert found["screen.4096.ms"] > 0
+    assert found["screen.20_words.ms"] > 0
+    assert found["screen.4096.cpu_ms"] >= 0
+    worst = [name for name in found if name.startswith("screen.worst.")]
+    assert len(worst) == 2
+    assert {name.rsplit(".", 1)[1] for name in worst} == {"ms", "chars"}
 
 
 def test_the_closed_loop_load_script_still_runs() -> None:

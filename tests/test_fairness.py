@@ -16,7 +16,7 @@ import pytest
 from telegram import Chat, Message, Update, User
 from telegram.error import NetworkError, RetryAfter
 
-from bot.telegram.ordering import PerChatOrder
+from bot.telegram.ordering import LINE, PerChatOrder
 from bot.telegram.throttle import CHAT_MEMORY, SharedLimiter, Throttle
 
 A, B, C, D = 101, 102, 103, 104
@@ -54,7 +54,7 @@ async def test_a_flood_wait_in_one_chat_holds_that_chat_and_nobody_else() -> Non
     assert throttle.t >= 3.0
 
 
-async def test_a_flood_wait_while_the_bot_sends_near_its_limit_holds_everyone() -> None:
+async def test_a_flood_wait_while_the_bot_sends_near_its_limit_holds_only_that_chat() -> None:
     throttle = FakeTime()
     for chat in range(1, 26):  # 25 chats, one message each, within the second
         await throttle.acquire(chat)
@@ -62,18 +62,44 @@ async def test_a_flood_wait_while_the_bot_sends_near_its_limit_holds_everyone() 
     whole_bot = throttle.flood(7, 2)
     await throttle.acquire(B)
 
-    assert whole_bot  # chat 7 got no more than its own rate: the limit hit was the bot's
-    assert throttle.t >= 2.0
+    # The window counts every send, so the bot never goes over its own limit: the flood
+    # wait is chat 7's, and B's message goes at once.
+    assert not whole_bot
+    assert throttle.t == 0.0
 
 
-async def test_flood_waits_in_several_chats_at_once_hold_everyone() -> None:
+async def test_flood_waits_in_three_chats_at_once_hold_only_those_three() -> None:
     throttle = FakeTime()
     assert not throttle.flood(A, 1)
     assert not throttle.flood(B, 1)
-    assert throttle.flood(C, 1)
+    assert not throttle.flood(C, 1)
 
     await throttle.acquire(D)
+    assert throttle.t == 0.0  # the calm chat waits for nobody
+    await throttle.acquire(C)
     assert throttle.t >= 1.0
+
+
+async def test_ten_flooded_chats_beside_a_calm_one_never_make_her_wait() -> None:
+    throttle = FakeTime()
+    for chat in range(200, 210):
+        assert not throttle.flood(chat, 3)
+        await asyncio.sleep(0)
+
+    for _ in range(5):  # her answers, half a second apart, while all ten are held
+        await throttle.acquire(D)
+        throttle.t += 0.5
+
+    assert throttle.t == pytest.approx(2.5)  # none of her answers waited at all
+    assert all(throttle.held(chat) for chat in range(200, 210))
+
+
+async def test_a_flood_wait_that_no_chat_can_be_blamed_for_holds_everyone() -> None:
+    throttle = FakeTime()
+    assert throttle.flood(None, 2)  # e.g. setMyCommands
+
+    await throttle.acquire(D)
+    assert throttle.t >= 2.0
 
 
 async def test_a_chat_flooded_again_stays_its_own_even_while_the_bot_is_busy() -> None:
@@ -178,16 +204,18 @@ async def test_a_reply_to_a_flooded_chat_waits_for_it_while_others_go_at_once() 
     assert calls == [1, 1]
 
 
-# ---- update slots -------------------------------------------------------------------------
+# ---- update slots and lines ---------------------------------------------------------------
+# (more in tests/test_backlog.py: what is folded, read and answered once)
 
 
-def message_in(chat_id: int, n: int) -> Update:
+def message_in(chat_id: int, n: int, text: str | None = None) -> Update:
     chat = Chat(chat_id, "private")
     user = User(chat_id, "Her", is_bot=False)
-    return Update(n, message=Message(n, None, chat, from_user=user, text=f"#{n}"))  # type: ignore[arg-type]
+    message = Message(n, None, chat, from_user=user, text=text or f"#{n}")  # type: ignore[arg-type]
+    return Update(n, message=message)
 
 
-async def test_a_chat_sending_150_messages_holds_one_update_slot_and_keeps_its_order() -> None:
+async def test_a_chat_sending_150_messages_holds_one_slot_and_at_most_its_line() -> None:
     processor = PerChatOrder(slots=4)
     gate, order = asyncio.Event(), []
 
@@ -195,20 +223,25 @@ async def test_a_chat_sending_150_messages_holds_one_update_slot_and_keeps_its_o
         order.append(n)
         await gate.wait()
 
-    burst = [
-        asyncio.ensure_future(processor.process_update(message_in(A, n), handle(n)))
-        for n in range(150)
-    ]
-    await asyncio.sleep(0.01)
-    calm = asyncio.ensure_future(processor.process_update(message_in(B, 999), asyncio.sleep(0)))
-    await asyncio.wait_for(calm, 1)
+    await processor.process_update(message_in(A, 0), handle(0))
+    await asyncio.sleep(0)  # her first message is being answered
+    for n in range(1, 150):  # when 149 more arrive at once
+        await processor.process_update(message_in(A, n), handle(n))
+    calm = asyncio.Event()
 
-    assert processor.busy_slots == 1  # the burst's one update in hand; 149 wait in its line
-    assert processor.waiting(A) == 150
+    async def answer_her() -> None:
+        calm.set()
+
+    await processor.process_update(message_in(B, 999), answer_her())
+    await asyncio.wait_for(calm.wait(), 1)
+
+    assert processor.busy_slots == 1  # the burst's one update in hand
+    assert processor.waiting(A) == 1 + LINE  # and its line: the newest 19, the rest folded
     gate.set()
-    await asyncio.gather(*burst)
-    assert order == list(range(150))
+    await processor.drained()
+    assert order == [0, *range(131, 150)]  # in order; the folded ones answered once instead
     assert processor.active_chats == 0
+    assert processor.in_hand == 0
 
 
 async def test_replies_asking_more_than_telegram_allows_go_out_first_come_first_served(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 from alembic import command
 from sqlalchemy.engine import URL
@@ -10,6 +11,9 @@ from sqlalchemy.engine import URL
 from bot.db.migrate import alembic_config, upgrade
 from bot.db.models import Base
 from bot.db.url import sqlite_path
+from tests.dbcheck import execute, instant, rows
+
+T0 = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
 
 def test_models_and_migrations_agree(db_url: URL) -> None:
@@ -25,3 +29,36 @@ def test_upgrade_twice_is_harmless_and_creates_every_table(db_url: URL) -> None:
     with sqlite3.connect(path) as raw:
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert set(Base.metadata.tables) <= tables
+
+
+def check_in(url: URL, user: int, minute: int, kind: str = "checkin") -> str:
+    due = instant(url, T0.replace(minute=minute))
+    return (
+        "INSERT INTO checkins (user_id, chat_id, due_at, kind, encouragement, status, attempts)"
+        f" VALUES ({user}, {user}, {due}, '{kind}', '', 'pending', 0)"
+    )
+
+
+def test_upgrading_keeps_every_check_in_and_ids_never_come_back_after(db_url: URL) -> None:
+    config = alembic_config(db_url)
+    command.downgrade(config, "0007")
+    now = instant(db_url, T0)
+    users = ", ".join(f"({u}, {u}, '{{}}', {now}, {now})" for u in (1, 2))
+    execute(
+        db_url,
+        f"INSERT INTO users (user_id, chat_id, state, created_at, updated_at) VALUES {users}",
+    )
+    for minute, kind in ((0, "checkin"), (1, "urge"), (2, "urge")):
+        execute(db_url, check_in(db_url, 1, minute, kind))
+
+    upgrade(db_url)
+
+    assert rows(db_url, "SELECT id, kind, status FROM checkins ORDER BY id") == [
+        (1, "checkin", "pending"),
+        (2, "urge", "cancelled"),  # one check-back waiting per woman: the newest
+        (3, "urge", "pending"),
+    ]
+    execute(db_url, check_in(db_url, 1, 3))  # id 4, the newest
+    execute(db_url, "DELETE FROM checkins WHERE id = 4")  # she is forgotten
+    execute(db_url, check_in(db_url, 2, 4))  # another woman's
+    assert rows(db_url, "SELECT max(id) FROM checkins") == [(5,)]

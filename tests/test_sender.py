@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -373,11 +372,11 @@ async def test_the_loop_runs_rounds_and_stops_when_asked(
 
 class FlakyQueue:
     """The real check-in queue, except that its first `failures` calls to `method` fail as a
-    locked database does; `attempts` keeps when each call came."""
+    locked database does."""
 
     def __init__(self, store: CheckinQueue, method: str, failures: int) -> None:
         self._store, self._method, self._failures = store, method, failures
-        self.attempts: list[float] = []
+        self.calls = 0
 
     def __getattr__(self, name: str) -> Any:
         real = getattr(self._store, name)
@@ -385,20 +384,12 @@ class FlakyQueue:
             return real
 
         async def flaky(*args: Any, **kwargs: Any) -> Any:
-            self.attempts.append(asyncio.get_running_loop().time())
-            if len(self.attempts) <= self._failures:
+            self.calls += 1
+            if self.calls <= self._failures:
                 raise sqlite3.OperationalError("database is locked")
             return await real(*args, **kwargs)
 
         return flaky
-
-
-async def wait_until(check: Callable[[], bool], within: float = 5.0) -> None:
-    for _ in range(int(within / 0.01)):
-        if check():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("timed out")
 
 
 @pytest.mark.parametrize("method", ["recover", "claim_due"])
@@ -412,16 +403,42 @@ async def test_the_sender_survives_a_locked_database_at_start_and_in_rounds_with
 ) -> None:
     await plan_for(db, 1, T0)
     flaky = FlakyQueue(db.queue, method, failures=4)
-    d = CheckinSender(content, flaky, bot, Throttle(), clock=clock, poll_seconds=0.02)  # type: ignore[arg-type]
+    pauses: list[float] = []
 
+    async def pause(seconds: float) -> None:  # the loop's wait between rounds, on a fake clock
+        pauses.append(seconds)
+        if bot.sent:
+            d._stop.set()
+        await asyncio.sleep(0)
+
+    d = CheckinSender(content, flaky, bot, Throttle(), clock=clock, poll_seconds=30, pause=pause)  # type: ignore[arg-type]
     d.start()
-    await wait_until(lambda: len(bot.sent) == 1)
-    await d.stop()
+    await asyncio.wait_for(d._task, 5)  # type: ignore[arg-type]
 
-    gaps = [b - a for a, b in pairwise(flaky.attempts[:5])]
-    assert all(later > 1.5 * earlier for earlier, later in pairwise(gaps))  # backing off
+    assert len(bot.sent) == 1
+    assert pauses[:4] == [30, 60, 120, 240]  # backing off, doubling from the poll period
+    assert pauses[4] == 30  # recovered: back to the poll period
     assert caplog.text.count("check-in round failed") == 4
     assert "OperationalError" in caplog.text
+
+
+async def test_the_backoff_stops_at_five_minutes(
+    content: Content, db: Database, bot: FakeBot, clock: Clock
+) -> None:
+    flaky = FlakyQueue(db.queue, "recover", failures=9)
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 9:
+            d._stop.set()
+        await asyncio.sleep(0)
+
+    d = CheckinSender(content, flaky, bot, Throttle(), clock=clock, poll_seconds=30, pause=pause)  # type: ignore[arg-type]
+    d.start()
+    await asyncio.wait_for(d._task, 5)  # type: ignore[arg-type]
+
+    assert pauses == [30, 60, 120, 240, 300, 300, 300, 300, 300]
 
 
 async def test_the_sender_says_it_is_alive_once_a_minute_at_debug(

@@ -44,7 +44,23 @@ class Text:
     text: str
 
 
-Input = Command | Choice | Action | Text
+@dataclass(frozen=True)
+class Edited:
+    """She changed a message she had sent: its new text, read for danger and acknowledged,
+    never taken as a new answer (the conversation has moved on since)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class CaughtUp:
+    """More came at once than could be answered one by one: the oldest were read for danger
+    and are answered together. `read_all`: every one of them was read (else the newest)."""
+
+    read_all: bool = True
+
+
+Input = Command | Choice | Action | Text | Edited | CaughtUp
 
 # Buttons of the questions and their confirmations.
 CONTINUE, RESTART, KEEP, DONE, NONE = "continue", "restart", "keep", "done", "none"

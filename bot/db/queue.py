@@ -1,9 +1,9 @@
-"""The check-in queue: claiming due schedules, the deliveries' lives, her answered check-ins.
+"""The check-in queue: claiming due schedules, queuing check-backs, her answered check-ins.
 
 A claim queues one delivery per due schedule and moves the schedule on in the
-same transaction, so a slot is queued exactly once. A delivery is marked
-`sending` right before it goes to Telegram and `sent` right after; after a
-crash, one that was `sending` becomes `unknown` and is never sent again.
+same transaction, so a slot is queued exactly once. What happens to a queued
+delivery after that (sending it, at most once) is in `deliveries`. She has at
+most one check-back waiting: a new /urge replaces the one before.
 """
 
 from __future__ import annotations
@@ -27,17 +27,18 @@ from sqlalchemy import (
 
 from bot.core.checkins.records import (
     CHECKIN,
+    URGE,
     Answered,
     Claimed,
-    Delivery,
     Due,
     Later,
     Snapshot,
 )
 from bot.core.schedule import Plan
 from bot.db.chat import ChatMessages
-from bot.db.models import FAILED, PENDING, SENDING, SENT, UNKNOWN, checkins, schedules, users
-from bot.db.queries import Queries, Statement, bound, insert_for
+from bot.db.deliveries import Deliveries
+from bot.db.models import CANCELLED, PENDING, checkins, schedules, users
+from bot.db.queries import Statement, bound, insert_for
 
 _uid = bindparam("user_id")
 _cid = bindparam("id")
@@ -92,10 +93,9 @@ def _state_unless_pool_known() -> Any:
     return type_coerce(case((known, null()), else_=state), users.c.state.type).label("state")
 
 
-class CheckinQueue(Queries):
+class CheckinQueue(Deliveries):
     def __init__(self, db: Any, chat: ChatMessages) -> None:
-        super().__init__(db)
-        self._chat = chat
+        super().__init__(db, chat)
         self._rules: str | None = None
         """The rules the last claim's decisions were made under: keys kept under them are
         trusted without her state. None until this process has claimed."""
@@ -227,123 +227,6 @@ class CheckinQueue(Queries):
         self._rules = rules
         return len(rows)
 
-    _waiting = Statement(
-        lambda d: (
-            select(
-                checkins.c.id,
-                checkins.c.user_id,
-                checkins.c.chat_id,
-                checkins.c.encouragement,
-                checkins.c.attempts,
-                checkins.c.kind,
-                checkins.c.cover,
-            )
-            .where(
-                checkins.c.status == PENDING,
-                (checkins.c.not_before.is_(None)) | (checkins.c.not_before <= bindparam("now")),
-            )
-            .order_by(checkins.c.id)
-            .limit(bindparam("limit", type_=Integer))
-        )
-    )
-
-    async def waiting(self, now: datetime, limit: int) -> list[Delivery]:
-        """Queued check-ins ready to go, oldest first."""
-        async with self._db.transaction() as tx:
-            rows = await tx.all(self._waiting, now=now, limit=limit)
-        return [
-            Delivery(
-                r["id"],
-                r["user_id"],
-                r["chat_id"],
-                r["encouragement"],
-                r["attempts"],
-                r["kind"],
-                r["cover"],
-            )
-            for r in rows
-        ]
-
-    _start_sending = Statement(
-        lambda d: (
-            update(checkins)
-            .where(checkins.c.id == _cid, checkins.c.status == PENDING)
-            .values(status=SENDING, attempts=checkins.c.attempts + 1)
-        )
-    )
-
-    async def start_sending(self, delivery_id: int) -> bool:
-        """Mark it as handed to Telegram; False if it was cancelled or taken meanwhile."""
-        async with self._db.transaction() as tx:
-            return await tx.run(self._start_sending, id=delivery_id) == 1
-
-    _sent = Statement(
-        lambda d: (
-            update(checkins)
-            .where(checkins.c.id == _cid)
-            .values(
-                status=SENT,
-                message_id=bound(checkins.c.message_id),
-                sent_at=bound(checkins.c.sent_at, "now"),
-            )
-        )
-    )
-
-    async def sent(self, delivery: Delivery, message_id: int, now: datetime) -> bool:
-        """Record that it went out, and its message id in her chat, in one transaction.
-
-        False when she was forgotten while it was on its way: nothing is written,
-        and the caller deletes the message she asked to be rid of.
-        """
-        async with self._db.transaction() as tx:
-            if await tx.run(self._sent, id=delivery.id, message_id=message_id, now=now) != 1:
-                return False
-            await self._chat.remember_in(tx, delivery.user_id, delivery.chat_id, [message_id], now)
-            return True
-
-    _later = Statement(
-        lambda d: (
-            update(checkins)
-            .where(checkins.c.id == _cid)
-            .values(
-                status=PENDING,
-                not_before=bound(checkins.c.not_before),
-            )
-        )
-    )
-
-    async def later(self, delivery_id: int, not_before: datetime) -> None:
-        """Telegram did not take it (a timeout, a flood wait): queue it again for `not_before`."""
-        async with self._db.transaction() as tx:
-            await tx.run(self._later, id=delivery_id, not_before=not_before)
-
-    _failed = Statement(
-        lambda d: update(checkins).where(checkins.c.id == _cid).values(status=FAILED)
-    )
-    _deactivate = Statement(
-        lambda d: (
-            update(schedules)
-            .where(schedules.c.user_id == _uid)
-            .values(active=False, next_due_at=None)
-        )
-    )
-
-    async def failed(self, delivery_id: int, *, blocked_user: int | None = None) -> None:
-        """It will not go out; when she blocked the bot, her schedule is switched off too."""
-        async with self._db.transaction() as tx:
-            await tx.run(self._failed, id=delivery_id)
-            if blocked_user is not None:
-                await tx.run(self._deactivate, user_id=blocked_user)
-
-    _recover = Statement(
-        lambda d: update(checkins).where(checkins.c.status == SENDING).values(status=UNKNOWN)
-    )
-
-    async def recover(self) -> int:
-        """After a crash: check-ins that were with Telegram may have arrived; never resend them."""
-        async with self._db.transaction() as tx:
-            return int(await tx.run(self._recover))
-
     _history = Statement(
         lambda d: (
             select(
@@ -370,8 +253,23 @@ class CheckinQueue(Queries):
             for r in reversed(rows)
         ]
 
+    _replace_pending = Statement(
+        lambda d: (
+            update(checkins)
+            .where(
+                checkins.c.user_id == _uid,
+                checkins.c.status == PENDING,
+                checkins.c.kind == URGE,
+            )
+            .values(status=CANCELLED)
+        )
+    )
+
     async def later_in(self, tx: Any, user_id: int, chat_id: int, later: Later) -> None:
-        """Queue a one-off delivery (the check-back after /urge) in her turn's transaction."""
+        """Queue a one-off delivery (the check-back after /urge) in her turn's transaction;
+        a check-back still waiting gives way to the new one (one at a time)."""
+        if later.kind == URGE:
+            await tx.run(self._replace_pending, user_id=user_id)
         await tx.run(
             self._enqueue,
             user_id=user_id,
@@ -380,7 +278,7 @@ class CheckinQueue(Queries):
             kind=later.kind,
             encouragement="",
             question=None,
-            cover=None,
+            cover=later.cover,
             status=PENDING,
             attempts=0,
             not_before=later.due_at,
@@ -390,6 +288,7 @@ class CheckinQueue(Queries):
             did=None,
             note=None,
             answered_at=None,
+            opened_at=None,
         )
 
     async def history(self, user_id: int, limit: int = 30) -> list[Answered]:

@@ -16,42 +16,57 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.ext import Application, CallbackContext, ContextTypes
 
-from bot.core.inputs import Command, Input, Text
+from bot.core.inputs import CaughtUp, Command, Edited, Input, Text
 from bot.core.replies import Effect, Reply
 from bot.core.turn import Outcome
 from bot.service import Document, Photo, Response, Service, Show
 from bot.telegram import render
+from bot.telegram.backlog import Digest
+from bot.telegram.errors import describe
 
 log = logging.getLogger(__name__)
 
 DELETE_BATCH = 100
 """deleteMessages takes at most 100 ids a call."""
 REFUSE_EVERY = 24 * 3600.0
+RECORD_BATCH = 500
+"""Message ids recorded in one transaction when a long burst is answered at once."""
 """A group hears the one-line refusal at most once a day, however often it writes."""
 
 
 class OncePer:
     """`first(key)` is True once per `period` seconds for each key; memory holds the keys
-    seen within the last period only."""
+    seen within the last period only.
+
+    Keys are kept in the order they were let through, which is the order of their times,
+    so the expired ones are always at the front: each call looks at the keys that expired
+    since the last and one more, never at all of them (20,000 groups had cost 14 s of the
+    event loop when every new key rebuilt the whole table)."""
 
     def __init__(self, period: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.period = period
         self._clock = clock
-        self._seen: dict[int, float] = {}
+        self._seen: OrderedDict[int, float] = OrderedDict()
 
     def first(self, key: int) -> bool:
         now = self._clock()
-        if now - self._seen.get(key, now - self.period) < self.period:
+        seen = self._seen
+        while seen:
+            oldest, at = next(iter(seen.items()))
+            if now - at < self.period:
+                break
+            del seen[oldest]
+        if key in seen:
             return False
-        self._seen = {k: t for k, t in self._seen.items() if now - t < self.period}
-        self._seen[key] = now
+        seen[key] = now
         return True
 
 
@@ -75,9 +90,42 @@ class Handlers:
         await self._run(update, context, command_of(update.effective_message))
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """She typed something."""
-        assert update.effective_message is not None
-        await self._run(update, context, Text(update.effective_message.text or ""))
+        """She typed something, or sent a photo or a file with words under it: the words are
+        read (for danger first) and answered like anything she types."""
+        message = update.effective_message
+        assert message is not None
+        await self._run(update, context, Text(message.text or message.caption or ""))
+
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """She changed a message she had sent: it is read for danger, and answered once."""
+        message = update.effective_message
+        assert message is not None
+        await self._run(update, context, Edited(message.text or message.caption or ""))
+
+    async def caught_up(self, app: Application, digest: Digest) -> None:  # type: ignore[type-arg]
+        """She sent more than could be answered one by one (`backlog`): her oldest messages
+        were read for danger and are answered once, with where she is now. One the screen
+        was not quiet about is answered as the text it is, so the core shows the lines."""
+        context: ContextTypes.DEFAULT_TYPE = CallbackContext(app)
+        user_id, chat_id = digest.user_id, digest.chat_id
+        event: Input = (
+            Text("\n\n".join(digest.worrying))
+            if digest.worrying
+            else CaughtUp(read_all=digest.read_all)
+        )
+        digest.worrying.clear()  # her words are let go as soon as they are in hand
+        try:
+            response = await self.service.handle(user_id, chat_id, event)
+            del event
+            await self._show(context, user_id, chat_id, response, None)
+            if not response.forgot:
+                ids = digest.message_ids  # thousands, in a long burst: a transaction a batch
+                for start in range(0, len(ids), RECORD_BATCH):
+                    await self.service.sent(user_id, chat_id, ids[start : start + RECORD_BATCH])
+        except RetryAfter:  # her chat is held by flood control: only the reply is lost
+            log.warning("folded messages: the reply was refused by flood control; dropped")
+        except Exception as exc:  # as the error handler would: logged by type, the bot goes on
+            log.error("answering folded messages failed: %s", describe(exc))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """She pressed an inline button."""

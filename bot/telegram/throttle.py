@@ -13,10 +13,13 @@ are spaced evenly (1/30 s apart) instead of leaving in bursts of 30 a second.
 
 A flood wait (429, "retry after N") holds the chat it was for, not the bot:
 one person holding a key down, or a group, must not make everyone else wait.
-Telegram does not say whose limit was hit, so it is inferred. A flood wait is
-the bot's own, and holds everything, when several chats get one at once, or
-when the bot was busy near its overall limit while the chat got no more than
-its own rate. Any other is the chat's: that chat waits, everyone else goes on.
+Only a flood wait that cannot be tied to one chat (a call with no chat, such
+as `setMyCommands`) holds everything. The bot's overall limit needs no
+guessing from flood waits: the window above counts every send, so no second
+in which the bot itself goes over it ever starts. (It used to guess: three
+chats' flood waits within two seconds, or one while the bot sent near 30 a
+second, held every chat, so three busy chats made a calm woman wait seconds
+for each answer.)
 """
 
 from __future__ import annotations
@@ -39,15 +42,7 @@ log = logging.getLogger(__name__)
 PER_SECOND = 30
 WINDOW = 1.0
 CHAT_MEMORY = 60.0
-"""Seconds of each chat's sends (and flood waits) kept: a group's limit is counted per minute."""
-GROUP_PER_MINUTE = 20
-SEVERAL_CHATS = 3
-FLOOD_SPREAD = 2.0
-"""Flood waits for `SEVERAL_CHATS` different chats within `FLOOD_SPREAD` s are the bot's own."""
-BUSY = 0.8
-"""Near its limit: the bot sent at least 80% of what it may send in the last second. (Half
-was too low: one woman's guidance, ten messages at once, made a chat's flood wait look like
-the bot's own.)"""
+"""Seconds each chat's sends (and flood waits) are kept before the chat is forgotten."""
 
 CLAIMED = {"claimed": True}
 """`rate_limit_args` of a send that already holds a slot (the sender's)."""
@@ -83,7 +78,6 @@ class Throttle:
         self._sent: deque[float] = deque()
         self._chats: dict[int, deque[float]] = {}
         self._chat_held: dict[int, float] = {}
-        self._floods: deque[tuple[float, int | None]] = deque()
         self._held_until = 0.0
         self._replies_waiting = 0
         self._last_checkin = float("-inf")
@@ -211,33 +205,17 @@ class Throttle:
 
     def flood(self, chat_id: int | None, seconds: float) -> bool:
         """Telegram asked to wait `seconds` after a call for `chat_id`: hold that chat, or the
-        whole bot when the flood wait is the bot's own. True if the whole bot is held."""
-        now = self._clock()
-        self._floods.append((now, chat_id))
-        while self._floods and self._floods[0][0] <= now - FLOOD_SPREAD:
-            self._floods.popleft()
-        if chat_id is None or self._bots_own(now, chat_id):
+        whole bot when the call was for no chat. True if the whole bot is held.
+
+        However many chats are held at once, each waits alone: a flood wait says that
+        chat's sends came too fast (a key held down, a busy group, a backlog), and the
+        others are as welcome as before."""
+        if chat_id is None:
             self.hold(seconds)
             return True
-        self._chat_held[chat_id] = max(self._chat_held.get(chat_id, 0.0), now + seconds)
+        until = self._clock() + seconds
+        self._chat_held[chat_id] = max(self._chat_held.get(chat_id, 0.0), until)
         return False
-
-    def _bots_own(self, now: float, chat_id: int) -> bool:
-        if len({chat for _, chat in self._floods}) >= SEVERAL_CHATS:
-            return True
-        near_limit = len(self._sent) >= BUSY * self.limit
-        return near_limit and not self._over_own_rate(now, chat_id)
-
-    def _over_own_rate(self, now: float, chat_id: int) -> bool:
-        """Whether the chat was sent more than its own limit allows, or is still being held
-        back by Telegram (a chat's flood waits come in runs)."""
-        if chat_id in self._chat_held:
-            return True
-        times = self._chats.get(chat_id, ())
-        last_second = sum(1 for t in times if t > now - WINDOW)
-        if chat_id < 0:  # groups and channels: about 20 a minute
-            return last_second > 1 or len(times) >= GROUP_PER_MINUTE
-        return last_second > 1
 
     def hold(self, seconds: float) -> None:
         """The bot's own flood wait: nothing goes out until it is over."""

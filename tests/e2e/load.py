@@ -76,3 +76,29 @@ def calm_steps(api: BotAPI, content: Content, first_user: int, seconds: float) -
         api.run_users(session, [user], timeout=120)
         user += 1
     return latencies
+
+
+def long_texts(count: int, length: int) -> list[str]:
+    """`count` different texts of about `length` characters, as someone pasting or holding
+    a key down would send them: ordinary words, nothing the crisis screen would stop at."""
+    words = [
+        "the",
+        "day",
+        "was",
+        "long",
+        "and",
+        "I",
+        "kept",
+        "thinking",
+        "about",
+        "what",
+        "we",
+        "said",
+        "at",
+        "dinner",
+    ]
+    texts = []
+    for n in range(count):
+        body = " ".join(words[(n + i) % len(words)] for i in range(length // 4))
+        texts.append(f"{n} {body}"[:length])
+    return texts
