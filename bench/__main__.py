@@ -1,6 +1,7 @@
-"""`python -m bench [updates | checkins | sendrate | startup | latency | all]`: figures, not tests.
+"""`python -m bench [NAME | all]`: the benchmarks' figures, not tests.
 
-Runs the benchmarks asked for, in this order, and prints one `name value unit`
+NAME is updates, checkins, sendrate, startup, latency, screen, fairness or
+backlog. Runs the benchmarks asked for, in this order, and prints one `name value unit`
 line per figure on stdout, so two runs can be diffed or read by a script.
 Figures depend on the machine, so they are printed (and quoted in the README),
 never asserted. Progress goes to stderr, and only on a terminal. Run it from a
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 from bench.common import Out
 
-NAMES = ("updates", "checkins", "sendrate", "startup", "latency")
+NAMES = ("updates", "checkins", "sendrate", "startup", "latency", "screen", "fairness", "backlog")
 SIZES = (100_000, 1_000_000)
 RATES = (10.0, 30.0)
 SECONDS = 30.0
@@ -28,12 +29,25 @@ def run(
     *,
     sizes: Sequence[int] = SIZES,
     rates: Sequence[float] = RATES,
-    seconds: float = SECONDS,
+    seconds: float | None = None,
     pause: tuple[float, float] = PAUSE,
+    burst: int | None = None,
+    chats: int | None = None,
     out: Out = print,
 ) -> int:
-    """Run benchmark `name` (or all of them); an error ends the run with its message."""
-    from bench import checkins, jobqueue, latency, sendrate, startup, updates
+    """Run benchmark `name` (or all of them); an error ends the run with its message.
+    `seconds`: per latency run (30) or per fairness scene (20)."""
+    from bench import (
+        backlog,
+        checkins,
+        fairness,
+        jobqueue,
+        latency,
+        screen,
+        sendrate,
+        startup,
+        updates,
+    )
     from bench._bot import ConfigError, ContentError, configure_logs, load_content, load_settings
 
     try:
@@ -56,7 +70,14 @@ def run(
         elif each == "startup":
             startup.measure(out)
         elif each == "latency":
-            latency.measure(content, out, rates=rates, seconds=seconds, pause=pause)
+            latency.measure(content, out, rates=rates, seconds=seconds or SECONDS, pause=pause)
+        elif each == "screen":
+            screen.measure(content, out)
+        elif each == "fairness":
+            scene = seconds or fairness.SECONDS
+            fairness.measure(content, out, seconds=scene, burst=burst or fairness.BURST)
+        elif each == "backlog":
+            backlog.measure(out, chats=chats or backlog.CHATS)
         else:
             raise ValueError(f"no benchmark named {each!r}; choose from {', '.join(NAMES)}")
     return 0
@@ -76,7 +97,16 @@ def main(argv: list[str] | None = None) -> int:
         "--rates", type=float, nargs="+", default=list(RATES), help="latency: her taps a second"
     )
     parser.add_argument(
-        "--seconds", type=float, default=SECONDS, help="latency: measured seconds per run"
+        "--seconds",
+        type=float,
+        default=None,
+        help="latency: measured seconds per run (30); fairness: per scene (20)",
+    )
+    parser.add_argument(
+        "--burst", type=int, default=None, help="fairness: texts in one chat's burst (20,000)"
+    )
+    parser.add_argument(
+        "--chats", type=int, default=None, help="backlog: chats sending one message (100,000)"
     )
     parser.add_argument(
         "--pause",
@@ -87,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         help="latency: seconds she pauses between an answer and her next tap",
     )
     args = parser.parse_args(argv)
-    if min(args.rates) <= 0 or args.seconds <= 0 or not 0 <= args.pause[0] <= args.pause[1]:
+    bad_seconds = args.seconds is not None and args.seconds <= 0
+    if min(args.rates) <= 0 or bad_seconds or not 0 <= args.pause[0] <= args.pause[1]:
         parser.error("rates and seconds must be positive, and 0 <= LEAST <= MOST")
     return run(
         args.name,
@@ -95,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         rates=args.rates,
         seconds=args.seconds,
         pause=(args.pause[0], args.pause[1]),
+        burst=args.burst,
+        chats=args.chats,
     )
 
 

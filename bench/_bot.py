@@ -22,12 +22,14 @@ from bot.core.asks import question
 from bot.core.checkins.records import Claimed, Due
 from bot.core.checkins.rotation import pool_key, rules
 from bot.core.inputs import DONE, Action, Choice
-from bot.core.safety.model import packaged
+from bot.core.safety import reading as graded_reading
+from bot.core.safety.heads import packaged
 from bot.core.state import State
 from bot.db.database import Database, open_database
 from bot.db.migrate import upgrade
 from bot.db.queue import CheckinQueue
 from bot.db.url import normalize
+from bot.evals import screen_timing
 from bot.lifetime import settle
 from bot.logs import configure as configure_logs
 from bot.service import Service
@@ -58,6 +60,7 @@ __all__ = [
     "build",
     "configure_logs",
     "encode",
+    "graded_reading",
     "keyboard",
     "lift_send_limit",
     "load_content",
@@ -67,6 +70,7 @@ __all__ = [
     "pool_key",
     "question",
     "rules",
+    "screen_timing",
     "settle",
     "sqlite_url",
     "upgrade",

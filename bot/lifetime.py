@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import gc
 
-from bot.core.safety.model import packaged
+from bot.core.safety.heads import packaged
 
 
 def settle() -> None:
     """Load what the process keeps for good, then freeze it (just before serving).
 
-    The crisis model is read here rather than at the first message that needs it.
+    The crisis screen's heads are read here rather than at the first message that needs them.
     """
     packaged()
     gc.collect()

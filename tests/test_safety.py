@@ -12,8 +12,7 @@ from bot.content import DEFAULT_CONTENT_DIR, Content, ContentError, load_content
 from bot.core import router
 from bot.core.inputs import CONTINUE, Action, Choice, Command, Text
 from bot.core.replies import Reply
-from bot.core.safety import resources
-from bot.core.safety import screen as safety
+from bot.core.safety import reading, resources
 from bot.core.state import State
 from bot.core.turn import Outcome
 from bot.evals import screen as safety_eval
@@ -48,13 +47,13 @@ def test_labelled_set_is_large_enough_to_mean_something() -> None:
 
 
 @pytest.mark.parametrize("name", ["crisis_messages.yaml", "crisis_heldout.yaml"])
-def test_every_crisis_message_is_caught_and_false_alarms_stay_under_five_percent(
+def test_every_crisis_message_is_met_and_few_ordinary_ones_are_shown_the_lines(
     content: Content, name: str
 ) -> None:
     report = safety_eval.evaluate(content, safety_eval.load(DATA / name))
 
     assert report.misses == [], "\n".join(report.lines())
-    assert report.false_alarm_rate < 0.05, "\n".join(report.lines())
+    assert len(report.shown) <= 0.02 * report.ordinary, "\n".join(report.lines())
 
 
 @pytest.mark.parametrize(
@@ -74,11 +73,12 @@ def test_every_crisis_message_is_caught_and_false_alarms_stay_under_five_percent
 def test_the_issue_examples_are_caught_and_say_why(
     content: Content, message: str, category: str
 ) -> None:
-    alarm = safety.screen(content, message)
+    heard = reading.read(content, message)
 
-    assert alarm is not None
-    assert alarm.category == category
-    assert alarm.rule  # every alarm names the rule that raised it
+    assert not heard.quiet
+    assert heard.why[0].category == category
+    assert heard.why[0].rule  # every alarm names the rule that raised it
+    assert reading.RISK_OF_GROUP[category] in heard.risks
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_the_issue_examples_are_caught_and_say_why(
     ],
 )
 def test_figures_of_speech_are_not_alarms(content: Content, message: str) -> None:
-    assert safety.screen(content, message) is None
+    assert reading.read(content, message).quiet
 
 
 def test_crisis_mid_assessment_shows_resources_first_and_pauses_the_questions(
@@ -115,9 +115,9 @@ def test_crisis_mid_assessment_shows_resources_first_and_pauses_the_questions(
 def test_crisis_outside_the_questions_still_gets_resources(content: Content) -> None:
     outcome = router.respond(content, State(), Text("I want to die"))
 
-    assert outcome.replies[0].text == content.messages.crisis_intro
-    assert any(r.kind == "resources" for r in outcome.replies)
-    assert outcome.replies[-1].text == content.messages.crisis_idle
+    assert outcome.replies[0].kind == "resources"
+    assert outcome.replies[0].text.startswith(content.crisis.own.intro)
+    assert outcome.replies[-1].text == content.crisis.own.idle
 
 
 def test_typing_not_safe_at_the_safety_question_counts_as_the_answer(content: Content) -> None:

@@ -60,7 +60,7 @@ def test_the_installed_wheel_runs_the_console_in_an_empty_folder(
     [wheel] = dist.glob("steady_bot-*.whl")
     with zipfile.ZipFile(wheel) as packed:
         names = packed.namelist()
-    assert "bot/core/safety/screen_model.json" in names  # the crisis screen's model ships
+    assert "bot/core/safety/screen_heads.json" in names  # the crisis screen's heads ship
     assert not any(n.startswith(("bench/", "tests/")) for n in names)
 
     venv = tmp_path / "venv"

@@ -14,9 +14,14 @@ CRISIS_CATEGORIES = ("violence", "threat", "fear", "self_harm", "suicide")
 Category = Literal["violence", "threat", "fear", "self_harm", "suicide"]
 
 
+Band = Literal["alarm", "ask"]
+"""How sure a rule's match is: `alarm` shows the resources at once; `ask` asks her first."""
+
+
 class RuleSpec(ContentModel):
     id: Id
     pattern: Pattern
+    band: Band = "alarm"
 
 
 class CrisisRule(ContentModel):
@@ -25,6 +30,7 @@ class CrisisRule(ContentModel):
     id: str
     category: str
     pattern: re.Pattern[str]
+    band: Band = "alarm"
 
 
 class Safety(ContentModel):
@@ -41,7 +47,7 @@ class Safety(ContentModel):
 
     def model_post_init(self, context: object) -> None:
         self._rules = tuple(
-            CrisisRule(id=spec.id, category=category, pattern=spec.pattern)
+            CrisisRule(id=spec.id, category=category, pattern=spec.pattern, band=spec.band)
             for category in CRISIS_CATEGORIES
             for spec in self.crisis.get(category, ())  # type: ignore[call-overload]
         )

@@ -15,7 +15,9 @@ from pathlib import Path
 import yaml
 
 from bot.content import Content
+from bot.core.safety import reading as graded
 from bot.core.safety import screen as safety
+from bot.core.safety.reading import RISK_OF_GROUP
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 CATEGORIES = DATA / "crisis"
@@ -23,10 +25,12 @@ FIRST_LOOK = CATEGORIES / "first_look.yaml"
 LEGACY_SETS = (DATA / "crisis_messages.yaml", DATA / "crisis_heldout.yaml")
 DEFAULT_SETS = LEGACY_SETS
 LABELS = ("crisis", "ordinary")
-SPLITS = ("dev", "fresh", "second", "third")
+SPLITS = ("dev", "fresh", "second", "third", "fourth", "extra", "extra2")
 """`fresh`: kept apart when written and measured once, before any tuning, for the first look;
 `second` and `third`: each written after the tuning before it and measured once, before any
-change for it."""
+change for it; `fourth`: written by writers who had not seen the screen, for the graded
+screen's first look; `extra`: written for training by writers who had not seen the screen
+or the fourth batch (like `dev`)."""
 OVERALL = "overall"
 
 
@@ -38,34 +42,43 @@ class Labelled:
     split: str = "dev"
     group: str = ""
     """The category file it comes from, or the name of a set without categories."""
+    risk: str | None = None
+    """For a crisis message, the risk it is about: "own" (her own life) or "him"."""
 
 
 @dataclass
 class Report:
+    """How the graded screen met one labelled set: crisis messages it neither showed the
+    resources for nor asked about (missed), ordinary ones shown the resources, and asked."""
+
     crisis: int = 0
     ordinary: int = 0
     misses: list[Labelled] = field(default_factory=list)
-    false_alarms: list[tuple[Labelled, safety.Alarm]] = field(default_factory=list)
+    shown: list[tuple[Labelled, graded.Reading]] = field(default_factory=list)
+    asked: list[tuple[Labelled, graded.Reading]] = field(default_factory=list)
 
     @property
-    def recall(self) -> float:
+    def met(self) -> float:
         return 1 - len(self.misses) / self.crisis if self.crisis else 1.0
-
-    @property
-    def false_alarm_rate(self) -> float:
-        return len(self.false_alarms) / self.ordinary if self.ordinary else 0.0
 
     def lines(self) -> list[str]:
         """Stable `name value unit` lines, then what went wrong, one per line."""
+
+        def why(reading: graded.Reading) -> str:
+            return "; ".join(a.why() for a in reading.why)
+
+        ordinary = self.ordinary or 1
         out = [
             f"safety.messages {self.crisis + self.ordinary} count",
             f"safety.crisis {self.crisis} count",
             f"safety.ordinary {self.ordinary} count",
-            f"safety.recall {self.recall * 100:.1f} %",
-            f"safety.false_alarm_rate {self.false_alarm_rate * 100:.1f} %",
+            f"safety.met {self.met * 100:.1f} %",
+            f"safety.shown {100 * len(self.shown) / ordinary:.1f} %",
+            f"safety.asked {100 * len(self.asked) / ordinary:.1f} %",
         ]
         out += [f"missed [{m.category or m.group}]: {m.text}" for m in self.misses]
-        out += [f"false alarm [{m.group}] {a.why()}: {m.text}" for m, a in self.false_alarms]
+        out += [f"shown [{m.group}] {why(r)}: {m.text}" for m, r in self.shown]
+        out += [f"asked [{m.group}] {why(r)}: {m.text}" for m, r in self.asked]
         return out
 
 
@@ -108,12 +121,15 @@ def load(path: Path) -> list[Labelled]:
     `split` is `dev`. A label or split that is not one of ours is an error, not an ordinary
     message: a typo must not quietly turn a crisis into a false alarm's alibi."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    category = data.get("category")
+    category, group = data.get("category"), data.get("group")
     out = []
     for i, m in enumerate(data["messages"]):
         label, split = m.get("label"), m.get("split", "dev")
         if label not in LABELS or split not in SPLITS:
             raise ValueError(f"{path.name}: messages[{i}]: label {label!r}, split {split!r}")
+        risk = RISK_OF_GROUP.get(group or m.get("category", "")) if label == "crisis" else None
+        if label == "crisis" and risk is None:
+            raise ValueError(f"{path.name}: messages[{i}]: a crisis message needs its group")
         out.append(
             Labelled(
                 str(m["text"]),
@@ -121,6 +137,7 @@ def load(path: Path) -> list[Labelled]:
                 m.get("category", category),
                 split,
                 category or path.stem,
+                risk,
             )
         )
     return out
@@ -138,19 +155,21 @@ def load_all() -> list[Labelled]:
 def evaluate(
     content: Content,
     messages: list[Labelled],
-    screen: Callable[[Content, str], safety.Alarm | None] = safety.screen,
+    read: Callable[[Content, str], graded.Reading] = graded.read,
 ) -> Report:
     report = Report()
     for message in messages:
-        alarm = screen(content, message.text)
+        reading = read(content, message.text)
         if message.crisis:
             report.crisis += 1
-            if alarm is None:
+            if reading.quiet:
                 report.misses.append(message)
         else:
             report.ordinary += 1
-            if alarm is not None:
-                report.false_alarms.append((message, alarm))
+            if reading.alarm:
+                report.shown.append((message, reading))
+            elif reading.ask:
+                report.asked.append((message, reading))
     return report
 
 

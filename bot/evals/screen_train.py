@@ -1,12 +1,14 @@
-"""Train the crisis screen's model: `python -m bot safety train` writes `screen_model.json`
-beside `bot/core/safety/model.py`.
+"""Train the crisis screen's heads: `python -m bot safety train` writes `screen_heads.json`
+beside `bot/core/safety/heads.py`.
 
 Development only: it needs numpy (installed with matplotlib), which the running bot does not.
 It reads every labelled set (`bot.evals.screen`), blanks figures of speech as the screen does
-(`bot.core.safety.screen.blank`), fits an L2-regularised logistic regression over the n-grams and
-concepts (`bot.evals.screen_concepts`) that `bot.core.safety.model` extracts, keeps the strongest
-weights, and sets the threshold from cross-validated scores. Same data, same file: every step is
-deterministic (seeded folds).
+(`bot.core.safety.screen.blank`), and fits one head per risk (her own life; danger from him): an
+L2-regularised logistic regression over the n-grams and concepts (`bot.evals.screen_concepts`)
+that `bot.core.safety.model` extracts, keeping the strongest weights. A head learns its own risk's
+crisis messages against everything else, the other risk's included, so it tells them apart. The
+two thresholds of each head (ask, alarm) are set on cross-validated scores, that is on messages it
+was not fitted on. Same data, same file: every step is deterministic (seeded folds).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from bot.content import Content
+from bot.core.safety import heads as screen_heads
 from bot.core.safety import model as screen_model
+from bot.core.safety import reading as graded
 from bot.core.safety import screen as safety
 from bot.evals import screen as safety_eval
 from bot.evals.screen import Labelled
@@ -220,11 +225,17 @@ def folds(messages: Sequence[Labelled], k: int = FOLDS, seed: int = SEED) -> np.
 
 
 def out_of_fold(
-    texts: Sequence[str], messages: Sequence[Labelled], *, l2: float = L2, keep: int = KEEP
+    texts: Sequence[str],
+    messages: Sequence[Labelled],
+    positive: Sequence[bool] | None = None,
+    *,
+    l2: float = L2,
+    keep: int = KEEP,
 ) -> np.ndarray:
-    """Each message's score from a model trained on the other folds (windows and all)."""
+    """Each message's score from a model trained on the other folds (windows and all);
+    `positive` says what the model learns to find (every crisis message, unless given)."""
     fold = folds(messages)
-    crisis = [m.crisis for m in messages]
+    crisis = list(positive) if positive is not None else [m.crisis for m in messages]
     scores = np.zeros(len(messages))
     for k in range(FOLDS):
         held = np.flatnonzero(fold == k)
@@ -235,55 +246,102 @@ def out_of_fold(
     return scores
 
 
-def threshold(
-    scores: np.ndarray, crisis: Sequence[bool], rules: Sequence[bool], target: float
-) -> float:
-    """The lowest score threshold at which rules-or-model keeps false alarms within `target`."""
-    y, r = np.asarray(crisis, dtype=bool), np.asarray(rules, dtype=bool)
-    ordinary = ~y
-    allowed = int(np.floor(target * ordinary.sum())) - int((r & ordinary).sum())
-    candidates = np.sort(scores[ordinary & ~r])[::-1]
-    if allowed < 0 or len(candidates) == 0:
-        return float(candidates[0]) + 1e-6 if len(candidates) else 0.0
-    if allowed >= len(candidates):
-        return float(candidates[-1])
-    # Just above the (allowed+1)-th highest ordinary score the rules let through.
-    return float(candidates[allowed]) + 1e-6
-
-
 def fingerprint(content: Content) -> str:
     """Which benign list the model was trained behind: it sees text with those blanked."""
     joined = "\n".join(p.pattern for p in content.safety.benign)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 
+ALARM_BUDGET = 0.01
+"""At most this share of ordinary messages may be shown the resources (the rules' alarms and
+the heads' together), on scores of messages the heads were not fitted on."""
+ASK_BUDGET = 0.07
+"""At most this share of ordinary messages may be shown the resources or asked."""
+
+
 @dataclass(frozen=True)
 class Trained:
-    model: screen_model.Model
+    heads: screen_heads.Heads
     messages: list[Labelled]
-    scores: np.ndarray
-    """Cross-validated scores of `messages`."""
-    rules: list[bool]
+    scores: dict[str, np.ndarray]
+    """Per risk, the cross-validated scores of `messages`."""
+    rules: list[dict[str, str]]
+    """Per message, the band the rules give each risk they raise."""
 
 
-def build(content: Content, holdout: str | None = None) -> Trained:
-    """The model for the labelled sets (without the `holdout` split), with its CV scores."""
-    messages = [m for m in safety_eval.load_all() if m.split != holdout]
+def rule_bands(content: Content, text: str) -> dict[str, str]:
+    """The band the rules alone give each risk they raise in `text`."""
+    reading = graded.read(content, text, heads={})
+    return {**{r: graded.ASK for r in reading.ask}, **{r: graded.ALARM for r in reading.alarm}}
+
+
+def thresholds(
+    scores: dict[str, np.ndarray],
+    ordinary: np.ndarray,
+    rules: Sequence[dict[str, str]],
+    alarm_budget: float = ALARM_BUDGET,
+    ask_budget: float = ASK_BUDGET,
+) -> dict[str, tuple[float, float]]:
+    """Per risk, (ask_at, alarm_at): the lowest thresholds at which the ordinary messages
+    shown the resources (by a rule or any head) stay within `alarm_budget`, and those shown
+    the resources or asked within `ask_budget`. The heads share what the rules leave of each
+    budget equally, so neither risk is starved."""
+    n = int(ordinary.sum())
+    by_rules_alarm = np.asarray([graded.ALARM in r.values() for r in rules]) & ordinary
+    by_rules_any = np.asarray([bool(r) for r in rules]) & ordinary
+    out = {}
+    for risk, score in scores.items():
+        cuts = []
+        for budget, taken in ((alarm_budget, by_rules_alarm), (ask_budget, by_rules_any)):
+            allowed = int(np.floor(budget * n)) - int(taken.sum())
+            share = max(allowed, 0) // len(scores)
+            free = np.sort(score[ordinary & ~taken])[::-1]
+            cut = float(free[share]) + 1e-6 if share < len(free) else float(free[-1])
+            cuts.append(cut)
+        alarm_at, ask_at = cuts
+        out[risk] = (min(ask_at, alarm_at), alarm_at)
+    return out
+
+
+def build(content: Content, holdout: Sequence[str] = ()) -> Trained:
+    """A head per risk for the labelled sets (without the `holdout` splits), with thresholds
+    set on the heads' cross-validated scores."""
+    messages = [m for m in safety_eval.load_all() if m.split not in holdout]
     texts = [safety.blank(content, m.text) for m in messages]
-    crisis = [m.crisis for m in messages]
-    rules = [safety.rule_alarm(content, m.text) is not None for m in messages]
-    scores = out_of_fold(texts, messages)
-    cut = threshold(scores, crisis, rules, TARGET_FALSE_ALARMS)
-    model = train(texts, crisis)
-    return Trained(
-        screen_model.Model(model.bias, cut, model.words, model.chars, model.concepts),
-        messages,
-        scores,
-        rules,
-    )
+    rules = [rule_bands(content, m.text) for m in messages]
+    ordinary = np.asarray([not m.crisis for m in messages])
+    scores, heads = {}, {}
+    for risk in graded.RISKS:
+        positive = [m.crisis and m.risk == risk for m in messages]
+        scores[risk] = out_of_fold(texts, messages, positive)
+        heads[risk] = train(texts, positive)
+    cuts = thresholds(scores, ordinary, rules)
+    shipped = {
+        risk: screen_heads.Head(
+            screen_model.Model(m.bias, cuts[risk][1], m.words, m.chars, m.concepts),
+            *cuts[risk],
+        )
+        for risk, m in heads.items()
+    }
+    return Trained(shipped, messages, scores, rules)
 
 
-def main(content: Content, holdout: str | None = None, path: Path = screen_model.WEIGHTS) -> int:
+def to_json(trained: Trained, **about: Any) -> dict[str, Any]:
+    """The weights file: a head per risk, the concepts once."""
+    heads = {}
+    for risk, head in trained.heads.items():
+        model = head.model.to_json()
+        heads[risk] = {
+            "bias": model["bias"],
+            "ask_at": round(head.ask_at, 4),
+            "alarm_at": round(head.alarm_at, 4),
+            "words": model["words"],
+            "chars": model["chars"],
+        }
+    return {"format": screen_heads.FORMAT, **about, "concepts": CONCEPTS, "heads": heads}
+
+
+def main(content: Content, holdout: Sequence[str] = (), path: Path = screen_heads.WEIGHTS) -> int:
     """Train on the labelled sets (less `holdout`), write the weights file, print its figures."""
     trained = build(content, holdout)
     crisis = sum(m.crisis for m in trained.messages)
@@ -292,19 +350,23 @@ def main(content: Content, holdout: str | None = None, path: Path = screen_model
             "messages": len(trained.messages),
             "crisis": crisis,
             "ordinary": len(trained.messages) - crisis,
-            "holdout": holdout,
+            "holdout": sorted(holdout),
         },
         "seed": SEED,
         "folds": FOLDS,
         "l2": L2,
         "idf_power": IDF_POWER,
+        "alarm_budget": ALARM_BUDGET,
+        "ask_budget": ASK_BUDGET,
         "benign": fingerprint(content),
     }
-    text = json.dumps(trained.model.to_json(**about), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(to_json(trained, **about), ensure_ascii=False, separators=(",", ":"))
     path.write_text(text + "\n", encoding="utf-8")
-    model = trained.model
     print(f"safety.train.messages {len(trained.messages)} count")
-    print(f"safety.train.ngrams {len(model.words) + len(model.chars)} count")
-    print(f"safety.train.threshold {model.threshold:.4f} logit")
+    for risk, head in trained.heads.items():
+        grams = len(head.model.words) + len(head.model.chars)
+        print(f"safety.train.{risk}.ngrams {grams} count")
+        print(f"safety.train.{risk}.ask_at {head.ask_at:.4f} logit")
+        print(f"safety.train.{risk}.alarm_at {head.alarm_at:.4f} logit")
     print(f"safety.train.weights_file {path.stat().st_size / 1024:.1f} KiB")
     return 0

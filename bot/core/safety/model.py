@@ -1,8 +1,8 @@
 """The learned half of the crisis screen: a linear model over word and character n-grams.
 
-`screen.screen` asks it about a message the rules let through. `bot.evals.screen_train` fits it
-(with numpy, at development time) and writes `screen_model.json` beside this module; here it is
-pure Python: the weights are read once and a message is scored with dictionary lookups. Beside
+Each of the graded screen's heads (`heads`: her own life, danger from him) is one of these.
+`bot.evals.screen_train` fits them (with numpy, at development time) and writes
+`screen_heads.json`; here it is pure Python: a message is scored with dictionary lookups. Beside
 the words themselves it reads concepts (`@pills`, `@fear`: word lists the weights file carries,
 written in `bot.evals.screen_concepts`), so "tablets" teaches it about "codeine" too.
 """
@@ -11,97 +11,48 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import logging
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-WEIGHTS = Path(__file__).with_name("screen_model.json")
-FORMAT = 2
-"""The weights file's layout; a file of another format is refused rather than misread.
-2: concepts and skip-grams beside the word and character n-grams."""
+from bot.core.safety.features import (
+    CHAR_SIZES,
+    CHUNK,
+    FUNCTION_WORDS,
+    LONG_SENTENCE,
+    char_grams,
+    sentences,
+    tokens,
+    word_chars,
+    word_grams,
+)
+from bot.core.safety.windows import MIN_WORDS, Message
 
-CHAR_SIZES = (3, 4, 5)
-LONG_SENTENCE = 30
-"""Words after which a run-on sentence is scored in overlapping chunks of CHUNK words."""
-CHUNK = 20
-MIN_WORDS = 4
-"""The model reads no window shorter than this: one word carries its whole weight ("safe",
-"quietly"), too little evidence to call a crisis on; short explicit ones are the rules' job."""
+__all__ = [
+    "CHAR_SIZES",
+    "CHUNK",
+    "FUNCTION_WORDS",
+    "LONG_SENTENCE",
+    "MIN_WORDS",
+    "Model",
+    "Verdict",
+    "char_grams",
+    "sentences",
+    "tokens",
+    "word_grams",
+]
+"""The features (`features`) and windows (`windows`) are named here too, where they began."""
+
+FORMAT = 2
+"""A model's layout in a weights file (`heads` carries one per risk); another is refused.
+2: concepts and skip-grams beside the word and character n-grams."""
 EXPLAINED = 5
 """How many n-grams an alarm names."""
-_FUNCTION_WORDS = (
-    "a an and at be but for he hes him his i id im in is it its ive me my of on or our she so "
-    "that the them they this to was we with you your"
-)
-FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
-"""Words that get no weight of their own (in pairs and skip-grams they still count): alone they
-say nothing about danger, and an alarm that names "me" and "and" explains nothing. Leaving them
-out cost nothing in cross-validation (recall at 3% false alarms 39.6% against 38.9%)."""
-
-_SENTENCE_END = re.compile(r"[.!?;]+")
-_WORD = re.compile(r"[^\W_]+")
 
 log = logging.getLogger(__name__)
-
-
-def tokens(text: str) -> list[str]:
-    """The words of a prepared message: runs of letters and digits, apostrophes dropped
-    ("don't" -> "dont", as she types it half the time)."""
-    return _WORD.findall(text.replace("'", ""))
-
-
-def sentences(text: str) -> list[list[str]]:
-    """The message's sentences as word lists (split at . ! ? ;), run-on ones in chunks."""
-    return [chunk for part in _SENTENCE_END.split(text) for chunk in _chunks(tokens(part))]
-
-
-def _chunks(words: list[str]) -> Iterator[list[str]]:
-    if not words:
-        return
-    if len(words) <= LONG_SENTENCE:
-        yield words
-        return
-    step = CHUNK // 2
-    for i in range(0, len(words) - step, step):
-        yield words[i : i + CHUNK]
-
-
-def word_grams(words: list[str], concepts: Mapping[str, str] | None = None) -> set[str]:
-    """Word 1-grams (less FUNCTION_WORDS), 2-grams and skip-grams ("took _ pills": the word
-    between left out); with `concepts`, also the concepts present (`@pills`), each pair of them
-    in the window (`@pills+@soon`), and bigrams with one word read as its concept ("@pills
-    aside")."""
-    grams = set(words) - FUNCTION_WORDS
-    grams.update(f"{a} {b}" for a, b in itertools.pairwise(words))
-    grams.update(f"{a} _ {c}" for a, c in zip(words, words[2:], strict=False))
-    if not concepts:
-        return grams
-    read = [concepts.get(w) for w in words]
-    present = sorted({c for c in read if c})
-    grams.update(f"@{c}" for c in present)
-    grams.update(f"@{a}+@{b}" for a, b in itertools.combinations(present, 2))
-    mixed = [f"@{c}" if c else w for w, c in zip(words, read, strict=True)]
-    grams.update(
-        f"{mixed[i]} {mixed[i + 1]}" for i in range(len(words) - 1) if read[i] or read[i + 1]
-    )
-    return grams
-
-
-def char_grams(words: Iterable[str]) -> set[str]:
-    """Character 3- to 5-grams inside each word, padded with a space at both ends, so " hang"
-    and "ged " carry where in the word they sit and a typo spoils only a few of them."""
-    return set().union(*map(_word_chars, set(words)))
-
-
-@functools.lru_cache(maxsize=16_384)
-def _word_chars(word: str) -> frozenset[str]:
-    padded = f" {word} "
-    return frozenset(padded[i : i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1))
 
 
 @dataclass(frozen=True)
@@ -131,56 +82,58 @@ class Model:
     concepts: Mapping[str, str] = field(default_factory=dict)
     """Word -> concept it stands for ("codeine" -> "pills"); words outside it stand for none."""
 
+    def char_weights(self, word: str) -> dict[str, float]:
+        """The word's character n-grams with their weights (0 for one the model does not
+        know)."""
+        found = self.known_words.get(word)
+        if found is not None:
+            return found
+        grams = word_chars(word)
+        return dict(zip(grams, map(self.chars.get, grams, itertools.repeat(0.0)), strict=True))
+
+    @functools.cached_property
+    def known_words(self) -> dict[str, dict[str, float]]:
+        """`char_weights` of the words the model knows: those its word n-grams are made of,
+        the words that get no weight of their own and those that stand for a concept. Most
+        words she types are among them, and cutting a word up is most of the model's time.
+        Built once from the weights, never from her words."""
+        known = {p for g in self.words for p in g.split() if p != "_" and not p.startswith("@")}
+        known.update(FUNCTION_WORDS, self.concepts)
+        table: dict[str, dict[str, float]] = {}
+        for word in known:
+            grams = word_chars(word)
+            weights = map(self.chars.get, grams, itertools.repeat(0.0))
+            table[word] = dict(zip(grams, weights, strict=True))
+        return table
+
     def grams(self, words: list[str]) -> tuple[set[str], set[str]]:
         """The word n-grams (with concepts) and the character n-grams of one window."""
         return word_grams(words, self.concepts), char_grams(words)
 
     def window_score(self, words: list[str]) -> float:
         wgrams, cgrams = self.grams(words)
-        return self._score(self._sum(wgrams, cgrams), len(wgrams), len(cgrams))
+        return self.scored(self.word_sum(wgrams), len(wgrams), self.char_sum(cgrams), len(cgrams))
 
-    def _sum(self, wgrams: Iterable[str], cgrams: Iterable[str]) -> tuple[float, float]:
-        w, c = self.words, self.chars
-        return sum(w.get(g, 0.0) for g in wgrams), sum(c.get(g, 0.0) for g in cgrams)
+    def word_sum(self, grams: Collection[str]) -> float:
+        return sum(map(self.words.get, grams, itertools.repeat(0.0, len(grams))))
 
-    def _score(self, sums: tuple[float, float], nwords: int, nchars: int) -> float:
+    def char_sum(self, grams: Collection[str]) -> float:
+        return sum(map(self.chars.get, grams, itertools.repeat(0.0, len(grams))))
+
+    def scored(self, wsum: float, nwords: int, csum: float, nchars: int) -> float:
+        """The log-odds of a window from the sums of its n-grams' weights and their counts."""
         score = self.bias
         if nwords:
-            score += sums[0] / math.sqrt(nwords)
+            score += wsum / math.sqrt(nwords)
         if nchars:
-            score += sums[1] / math.sqrt(nchars)
+            score += csum / math.sqrt(nchars)
         return score
 
     def best_window(self, text: str) -> tuple[float, list[str]]:
         """The highest-scoring window of a prepared message, and its score (minus infinity if
         no window has MIN_WORDS words). The windows: each sentence, each pair of neighbours, and
-        the whole message. Character n-grams sit inside words, so a pair's are the union of its
-        sentences' (weighed once per sentence, the shared ones taken off); its word n-grams
-        (which reach across the join) are read afresh, a cheap step beside the characters."""
-        parts = sentences(text)
-        chars = [char_grams(p) for p in parts]
-        csums = [self._sum((), cg)[1] for cg in chars]
-        scored = []
-        for i, part in enumerate(parts):
-            wgrams = word_grams(part, self.concepts)
-            sums = (self._sum(wgrams, ())[0], csums[i])
-            scored.append((self._score(sums, len(wgrams), len(chars[i])), part))
-        for i in range(len(parts) - 1):
-            words = parts[i] + parts[i + 1]
-            if len(words) < MIN_WORDS:
-                continue
-            wgrams = word_grams(words, self.concepts)
-            shared = chars[i] & chars[i + 1]
-            csum = csums[i] + csums[i + 1] - self._sum((), shared)[1]
-            nchars = len(chars[i]) + len(chars[i + 1]) - len(shared)
-            scored.append(
-                (self._score((self._sum(wgrams, ())[0], csum), len(wgrams), nchars), words)
-            )
-        if len(parts) > 2:
-            whole = tokens(text)
-            scored.append((self.window_score(whole), whole))
-        readable = [pair for pair in scored if len(pair[1]) >= MIN_WORDS]
-        return max(readable, default=(-math.inf, []), key=lambda pair: pair[0])
+        the whole message (see `windows.Message`)."""
+        return Message(self, text).best()
 
     def score(self, text: str) -> float:
         return self.best_window(text)[0]
@@ -245,26 +198,3 @@ class Model:
             chars={str(g): float(v) for g, v in data["chars"].items()},
             concepts={str(w): str(c) for w, c in data["concepts"].items()},
         )
-
-
-def about(path: Path = WEIGHTS) -> dict[str, Any]:
-    """The weights file's description of itself (what it was trained on, the benign list's
-    fingerprint), without the weights."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {k: v for k, v in data.items() if k not in ("words", "chars", "concepts")}
-
-
-def load(path: Path) -> Model:
-    return Model.from_json(json.loads(path.read_text(encoding="utf-8")))
-
-
-@functools.cache
-def packaged() -> Model | None:
-    """The model shipped with the package, read once. If it is missing or unreadable the
-    screen goes on with its rules alone (and says so in the log) rather than failing on
-    every message she sends."""
-    try:
-        return load(WEIGHTS)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        log.error("crisis screen model unavailable (%s); screening with the rules alone", exc)
-        return None
