@@ -12,6 +12,7 @@ from bot.content import Content
 from bot.core import asks, commands, plan
 from bot.core.inputs import CONTINUE, DONE, KEEP, NONE, RESTART, Action, Choice
 from bot.core.replies import Button, Reply
+from bot.core.safety.told import Told
 from bot.core.state import Confirm, State
 from bot.telegram.render import LIMIT, decode, encode, keyboard, split, to_html
 
@@ -153,7 +154,7 @@ def test_escaping_never_pushes_a_message_over_the_limit(filler: str) -> None:
 
 
 def test_every_reply_she_can_get_fits_in_telegram_messages(content: Content) -> None:
-    replies: list[Reply] = [*commands.help_replies(content)]
+    replies: list[Reply] = [*commands.help_replies(content, Told())]
     for hold in ({"held": True}, {"overlay": Confirm("restart")}):
         replies += asks.prompt(content, State(step=content.steps[1].id, **hold))  # type: ignore[arg-type]
     for step in content.steps:

@@ -113,3 +113,25 @@ def lines(content: Content) -> Iterator[str]:
         first = len(pages[0].text) if pages else 0
         yield f"plans.{name}.first_page {first} chars"
         yield f"plans.{name}.all_pages {sum(len(p.title) + len(p.text) for p in pages)} chars"
+
+
+def points_table(content: Content) -> Iterator[str]:
+    """Per coaching persona, which of the article's points her plan carries (plan.yaml:
+    article_points): `yes` there, `MISSING`, or `-` not for her case."""
+    from bot.content.checks import tactic_texts
+    from bot.content.plan import carried
+
+    coaching = {n: a for n, a in PERSONAS.items() if a["safety"] == ("yes",)}
+    found = {
+        name: carried(content.plan, answers, tactic_texts(content, dict(answers)), False)
+        for name, answers in coaching.items()
+    }
+    width = max(len(p.id) for p in content.plan.article_points) + 2
+    yield "# the article's points per persona (plan.yaml: article_points)"
+    yield "# " + "point".ljust(width) + "".join(name.ljust(10) for name in coaching)
+    for point in content.plan.article_points:
+        cells = []
+        for name in coaching:
+            there = found[name].get(point.id)
+            cells.append(("-" if there is None else "yes" if there else "MISSING").ljust(10))
+        yield "  " + point.id.ljust(width) + "".join(cells)
