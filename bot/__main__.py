@@ -1,8 +1,9 @@
 """Command line: `python -m bot [run | console | webhook | db | content | safety | drafts]`.
 
 With no command it runs the bot when a token is set, and otherwise explains
-how to get one and offers the terminal console. Every command that talks to
-users applies migrations first.
+how to get one (naming the commands as she started this one), offers to write
+`.env` from `.env.example`, and offers the terminal console. Every command that
+talks to users applies migrations first.
 """
 
 from __future__ import annotations
@@ -10,14 +11,78 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shlex
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot import logs
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import Content, ContentError, load_content
 
-CONSOLE_COMMAND = "python -m bot console"
+ENTRY_POINT = "steady-bot"
+"""The wheel's command (`pyproject.toml`), which runs `main` as `python -m bot` does."""
+
+
+def _here(path: str) -> str:
+    """`path` relative to this folder when it is inside it (`.venv/bin/python`), else as is
+    (a bare name is found on PATH)."""
+    if os.sep not in path:
+        return path
+    try:
+        inside = Path(os.path.abspath(path)).relative_to(Path.cwd())
+    except ValueError:
+        return path
+    return str(inside) if inside.parent != Path() else f"./{inside}"
+
+
+def command(*args: str) -> str:
+    """The command line that runs `python -m bot <args>` the way this one was started:
+    the same Python (`.venv/bin/python -m bot console`), or the wheel's `steady-bot`."""
+    program = sys.argv[0] if sys.argv else ""
+    if Path(program).name == ENTRY_POINT:
+        found = shutil.which(ENTRY_POINT)
+        same = found is not None and os.path.abspath(found) == os.path.abspath(program)
+        start = [ENTRY_POINT if same else _here(program)]
+    else:
+        start = [_here(sys.executable or "python3"), "-m", "bot"]
+    return shlex.join([*start, *args])
+
+
+def write_env(folder: Path) -> bool:
+    """`.env` from `.env.example`, readable by its owner alone; False (nothing written) when
+    a `.env` is there already: her settings are never overwritten."""
+    example = (folder / ".env.example").read_text(encoding="utf-8")
+    try:
+        fd = os.open(folder / ".env", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as env:
+        env.write(example)
+    return True
+
+
+def offer_env(content: Content, folder: Path, ask: Callable[[str], str] = input) -> None:
+    """With `.env.example` here and no `.env` yet, offer to write it (in a terminal only)."""
+    m = content.messages
+    if (folder / ".env").exists() or not (folder / ".env.example").is_file():
+        return
+    if ask(f"\n{m.env_offer} ").strip().lower() not in ("", "y", "yes"):
+        return
+    print(m.env_written.format(run_command=command("run")) if write_env(folder) else m.env_kept)
+
+
+def no_token(content: Content) -> None:
+    """How to get a token and how to start, with the exact commands; in a terminal, the
+    offer to write `.env`."""
+    print(
+        content.messages.no_token.format(
+            console_command=command("console"), run_command=command("run")
+        )
+    )
+    if sys.stdin.isatty():
+        offer_env(content, Path.cwd())
 
 
 def _service(settings: Settings, content: Content):  # type: ignore[no-untyped-def]
@@ -76,7 +141,7 @@ def run(settings: Settings, content: Content) -> int:
     from bot.telegram.app import build
 
     if not settings.telegram_bot_token:
-        print(content.messages.no_token.format(console_command=CONSOLE_COMMAND))
+        no_token(content)
         return 2
     app = build(settings, _service(settings, content))
     # bootstrap_retries=-1: once reached, Telegram failing again during the rest of start-up
@@ -95,7 +160,7 @@ def webhook(settings: Settings, content: Content) -> int:
     from bot.telegram.app import build
 
     if not settings.telegram_bot_token:
-        print(content.messages.no_token.format(console_command=CONSOLE_COMMAND))
+        no_token(content)
         return 2
     if not settings.webhook_url or not settings.webhook_secret:
         print(
@@ -127,7 +192,7 @@ def console(settings: Settings, content: Content) -> int:
 
     async def talk() -> None:
         try:
-            await run_console(service)
+            await run_console(service, poll_seconds=settings.checkin_poll_seconds)
         finally:
             await service.close()
 
@@ -142,7 +207,7 @@ def default(settings: Settings, content: Content) -> int:
     """No command: run with a token; without one, explain and offer the console."""
     if settings.telegram_bot_token:
         return run(settings, content)
-    print(content.messages.no_token.format(console_command=CONSOLE_COMMAND))
+    no_token(content)
     if not sys.stdin.isatty():
         return 0
     answer = input(f"\n{content.messages.open_console} ").strip().lower()
@@ -171,8 +236,15 @@ def safety_eval(content: Content, paths: list[Path] | None, cross_validate: bool
 def drafts_eval(content: Content, data: Path | None) -> int:
     """Print recall and precision of the /draft patterns; non-zero if a target is missed."""
     from bot.evals import drafts as evaluation
+    from bot.evals import drafts_safety
 
-    return evaluation.main(content.drafts, data)
+    code = evaluation.main(content.drafts, data)
+    if data is None:
+        print(f"# {drafts_safety.LABELLED.name}: /draft as it reads on the safety path")
+        report = drafts_safety.evaluate(content, drafts_safety.load())
+        print("\n".join(drafts_safety.lines(report, drafts_safety.load_first_look())))
+        code = code or int(bool(report.toward_him))
+    return code
 
 
 def content_task(content: Content, task: str, *, plans: bool) -> int:
@@ -187,13 +259,14 @@ def content_task(content: Content, task: str, *, plans: bool) -> int:
         f"plan pieces, {len(content.encouragements)} encouragements."
     )
     if plans:
-        from bot.evals.plans import lines
+        from bot.evals.plans import lines, points_table
 
         print("\n".join(lines(content)))
+        print("\n".join(points_table(content)))
     return 0
 
 
-def safety_train(content: Content, holdout: str | None) -> int:
+def safety_train(content: Content, holdout: list[str]) -> int:
     """Fit the crisis screen's model on the labelled sets and write its weights file."""
     from bot.evals import screen_train as training
 
@@ -201,15 +274,21 @@ def safety_train(content: Content, holdout: str | None) -> int:
 
 
 def safety_record(content: Content, section: str) -> int:
-    """Write one section of the first-look figures, once."""
-    from bot.evals import screen_report as safety_report
+    """Write one section of the first-look figures, once, naming the commit it was measured at
+    (and the rules and heads by their hashes)."""
+    import subprocess
 
+    from bot.evals import graded_report
+
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     try:
-        entry = safety_report.record(content, section)
+        entry = graded_report.record(content, section, f"{head or 'unknown'}+working tree")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Recorded {section} in {safety_report.safety_eval.FIRST_LOOK}: {entry[section]['date']}")
+    print(f"Recorded {section}: {entry[section]['date']}")
     return 0
 
 
@@ -233,14 +312,16 @@ def main(argv: list[str] | None = None) -> int:
     screen.add_argument(
         "section",
         nargs="?",
-        choices=["baseline", "first_look", "second_look", "third_look"],
-        help="record: which figures",
+        choices=["graded_first_look"],
+        help="record: which figures (each is written once, before the tuning it measures)",
     )
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
     screen.add_argument(
         "--holdout",
-        choices=["fresh", "second", "third"],
-        help="train: leave this split out (to reproduce a look)",
+        choices=["fresh", "second", "third", "fourth"],
+        action="append",
+        default=[],
+        help="train: leave this split out (repeatable; to reproduce a look)",
     )
     screen.add_argument(
         "--no-cv", action="store_true", help="eval: skip the cross-validation (it refits 5 times)"
@@ -269,9 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         return safety_train(content, args.holdout)
     if args.command == "safety" and args.task == "record":
         if args.section is None:
-            parser.error(
-                "safety record needs a section: baseline, first_look, second_look or third_look"
-            )
+            parser.error("safety record needs a section: graded_first_look")
         return safety_record(content, args.section)
     if args.command == "safety":
         return safety_eval(content, args.data, not args.no_cv)

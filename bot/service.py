@@ -18,12 +18,13 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.content import Content
-from bot.core import progress, router
+from bot.core import progress, router, seen
 from bot.core.checkins import rotation
 from bot.core.checkins.answers import referenced
 from bot.core.checkins.records import Delivered, Snapshot
 from bot.core.inputs import Input
 from bot.core.replies import Effect, Reply
+from bot.core.safety.told import Told
 from bot.core.state import State
 from bot.core.turn import Context, Outcome
 from bot.db.database import Database
@@ -92,11 +93,15 @@ def _pool(
     None lets the store clear a key her changed state would make stale.
     """
     after = outcome.state
-    changed = after.profile != before.profile or after.unsafe != before.unsafe
+    guarded = Told.of(after).guarded
+    changed = (
+        after.profile != before.profile
+        or after.unsafe != before.unsafe
+        or guarded != Told.of(before).guarded
+    )
     if outcome.write is not None or (snap is not None and changed):
-        return Pool(
-            rotation.pool_key(content, after.profile, after.unsafe), rotation.rules(content)
-        )
+        key = rotation.pool_key(content, after.profile, after.unsafe, guarded)
+        return Pool(key, rotation.rules(content))
     return KEEP if snap is not None else None
 
 
@@ -132,6 +137,7 @@ class Service:
                 outcome.record,
                 outcome.effect,
                 outcome.later,
+                outcome.cover_queued,
                 pool=_pool(content, state, outcome, snap),
             )
 
@@ -171,6 +177,11 @@ class Service:
         if png is None:
             return Reply(text=text, title=content.checkins.progress_title)
         return Photo(png, text)
+
+    def worrying(self, text: str) -> bool:
+        """Whether the crisis screen hears anything in `text` (folded messages are read with
+        it before they are let go, `bot.telegram.backlog`)."""
+        return seen.worrying(self.content, text)
 
     async def sent(self, user_id: int, chat_id: int, message_ids: Iterable[int]) -> None:
         """Remember ids of messages just sent to her (or hers), so hide and /forget find them."""

@@ -141,7 +141,7 @@ def piece_text_empty(data: Any) -> str:
 
 
 def when_unknown_step(data: Any) -> str:
-    at = piece_index(data, "respect_first")
+    at = piece_index(data, "faded_feelings")
     data["pieces"][at]["when"][0]["his_mood"] = ["angry"]
     return f"pieces[{at}].when[0].his_mood"
 
@@ -157,15 +157,38 @@ def contradiction_allowed(data: Any) -> str:
 
 
 def heading_claims_too_much(data: Any) -> str:
-    # "Respect comes first" would reach a woman who only said it was a fight.
-    at = piece_index(data, "respect_first")
-    data["pieces"][at]["when"] = [{"how_said": ["hurtful", "fight"]}]
+    # "When he says his feelings have faded" would reach a woman who named money worries.
+    at = piece_index(data, "faded_feelings")
+    data["pieces"][at]["when"] = [{"cause": ["intimacy", "stress"]}]
     return f"pieces[{at}].claims"
 
 
 def marriage_tactic_untagged(data: Any) -> str:
     at = piece_index(data, "for_you")
     data["pieces"][at]["text"] += "\n• Plan one good moment with him this week."
+    return f"pieces[{at}].text"
+
+
+def embrace_point_dropped(data: Any) -> str:
+    at = piece_index(data, "hold_on_to")
+    text = data["pieces"][at]["text"]
+    data["pieces"][at]["text"] = "\n".join(
+        line for line in text.split("\n") if "pushover" not in line
+    )
+    return "article_points"
+
+
+def reason_measured_by_him(data: Any) -> str:
+    at = piece_index(data, "after_the_storm")
+    data["pieces"][at]["text"] += (
+        "\nEvery fight gives him one more reason to believe leaving is right."
+    )
+    return f"pieces[{at}].text"
+
+
+def confrontation_untagged(data: Any) -> str:
+    at = piece_index(data, "after_the_storm")
+    data["pieces"][at]["text"] += "\n• Insist that he apologises first."
     return f"pieces[{at}].text"
 
 
@@ -208,6 +231,9 @@ BREAKS: list[tuple[str, Mutation, str]] = [
     ("plan.yaml", contradiction_allowed, "would stand beside"),
     ("plan.yaml", heading_claims_too_much, "does not fit"),
     ("plan.yaml", marriage_tactic_untagged, "moves her toward him"),
+    ("plan.yaml", embrace_point_dropped, "not_a_pushover"),
+    ("plan.yaml", reason_measured_by_him, "measures her by him"),
+    ("plan.yaml", confrontation_untagged, "confront him"),
     ("messages.yaml", text_key_missing, "missing"),
     ("messages.yaml", answered_without_answer, "{answer}"),
     ("messages.yaml", command_undescribed, "missing"),

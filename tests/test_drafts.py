@@ -20,6 +20,7 @@ from bot.content import DEFAULT_CONTENT_DIR, Content, ContentError, load_content
 from bot.content.drafts import Drafts
 from bot.core.drafts import MAX_QUOTE, check, reply
 from bot.evals import drafts as drafts_eval
+from bot.evals import drafts_safety
 
 WARM = "I love you and I'll respect the time you need"
 
@@ -40,7 +41,9 @@ def labelled(rules: Drafts) -> list[drafts_eval.Labelled]:
 def test_labelled_set_is_big_enough_for_every_pattern(
     rules: Drafts, labelled: list[drafts_eval.Labelled]
 ) -> None:
-    per_pattern = {p.id: sum(p.id in d.patterns for d in labelled) for p in rules.patterns}
+    # Boundaries and self-blame are measured on the safety-path set (test_drafts_safety.py).
+    scored = [p for p in rules.patterns if p.id not in drafts_safety.NAMED]
+    per_pattern = {p.id: sum(p.id in d.patterns for d in labelled) for p in scored}
     calm = [d for d in labelled if not d.patterns]
 
     assert len(labelled) >= 300
@@ -67,7 +70,7 @@ def test_first_look_is_stored_for_every_pattern(
 
     assert stored["date"]
     assert stored["protocol"]
-    assert set(stored["figures"]["patterns"]) == {p.id for p in rules.patterns}
+    assert set(stored["figures"]["patterns"]) == set(now["patterns"])
     assert all({"recall", "precision"} <= set(f) for f in stored["figures"]["patterns"].values())
     assert set(stored["figures"]) == set(now)
     assert stored["figures"]["calm_drafts"] == now["calm_drafts"]
@@ -217,7 +220,7 @@ def test_the_calmer_shapes_hold_nothing_of_her_draft(rules: Drafts) -> None:
 
     text = reply(rules, findings)
 
-    quoted = [line for line in text.splitlines() if line.startswith("Your words:")]
+    quoted = [line for line in text.splitlines() if "Your words:" in line]
     rest = "\n".join(line for line in text.splitlines() if line not in quoted)
     assert len(quoted) == len(findings) >= 3
     assert "Gerald" not in rest
@@ -229,11 +232,49 @@ def test_the_calmer_shapes_hold_nothing_of_her_draft(rules: Drafts) -> None:
 def test_on_the_safety_path_her_safety_comes_before_any_wording_advice(rules: Drafts) -> None:
     findings = check(rules, "please don't leave me")
 
-    text = reply(rules, findings, safety_first=True)
+    text = reply(rules, findings, safety_path=True)
 
     assert text.startswith(rules.texts.safety_first)
     assert text.index(rules.texts.safety_first) < text.index(rules.pattern("begging").name)
-    assert reply(rules, [], safety_first=True).startswith(rules.texts.safety_first)
+    assert reply(rules, [], safety_path=True).startswith(rules.texts.safety_first)
+
+
+def test_on_the_safety_path_no_calmer_shape_moves_her_toward_him(rules: Drafts) -> None:
+    plea = "please don't leave me, I love you, I'll do anything, I promise I'll change"
+    findings = check(rules, plea)
+
+    text = reply(rules, findings, safety_path=True)
+
+    assert {"begging", "promises"} <= {f.pattern for f in findings}
+    for pattern in rules.patterns:
+        if pattern.instead:
+            assert pattern.instead not in text
+        if pattern.id in {f.pattern for f in findings}:
+            assert pattern.safe in text
+    assert rules.texts.instead_label not in text
+
+
+def test_a_boundary_is_named_clear_and_firm_not_a_promise_on_every_path(rules: Drafts) -> None:
+    draft = "Please stop calling me. Only contact me about the kids from now on."
+    findings = check(rules, draft)
+
+    assert [f.pattern for f in findings] == ["boundary"]
+    coaching, safety = reply(rules, findings), reply(rules, findings, safety_path=True)
+    assert "clear and firm" in coaching
+    assert "clear and firm" in safety
+    assert "advocate" in safety
+    assert rules.texts.intro not in coaching  # nothing to change in it
+
+
+def test_self_blame_is_named_kindly_and_never_echoed(rules: Drafts) -> None:
+    findings = check(rules, "It was all my fault. I made you angry.")
+
+    text = reply(rules, findings)
+
+    assert "self_blame" in {f.pattern for f in findings}
+    assert "all of the blame" in text
+    assert rules.pattern("promises").instead not in text
+    assert "my part" not in text
 
 
 def test_a_draft_showing_every_pattern_still_fits_one_telegram_message(rules: Drafts) -> None:
@@ -247,7 +288,8 @@ def test_a_draft_showing_every_pattern_still_fits_one_telegram_message(rules: Dr
     findings = check(rules, draft)
     text = reply(rules, findings)
 
-    assert {f.pattern for f in findings} == {p.id for p in rules.patterns}
+    needy = {p.id for p in rules.patterns if p.id not in drafts_safety.NAMED}
+    assert {f.pattern for f in findings} == needy
     assert len(text) < 4096
     assert all(len(line) <= MAX_QUOTE + 20 for line in text.splitlines() if "Your words" in line)
 
@@ -309,7 +351,7 @@ def test_the_draft_core_runs_without_telegram_or_the_database() -> None:
 
 def test_no_draft_text_pressures_her_to_keep_talking(rules: Drafts, content: Content) -> None:
     texts = [*rules.texts.model_dump().values()]
-    texts += [t for p in rules.patterns for t in (p.name, p.why, p.instead)]
+    texts += [t for p in rules.patterns for t in (p.name, p.why, p.instead, p.safe) if t]
 
     for text in texts:
         for rule in content.safety.pressure:

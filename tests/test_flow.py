@@ -30,6 +30,7 @@ from bot.core.inputs import (
     Text,
 )
 from bot.core.replies import Button, Reply
+from bot.core.safety.told import Told
 from bot.core.state import Confirm, DangerCheck, State, Updating, WayBack
 from bot.core.turn import Outcome
 
@@ -233,7 +234,7 @@ def test_resources_list_her_emergency_number_and_the_worldwide_directory(
         assert line.contact in resources
 
 
-def test_typing_while_the_resources_are_shown_shows_them_again_not_the_next_question(
+def test_typing_while_the_resources_are_shown_keeps_the_pause_without_sending_the_list_again(
     content: Content,
 ) -> None:
     held = press(content, begin(content), label(content, "safety", "no"))
@@ -247,7 +248,9 @@ def test_typing_while_the_resources_are_shown_shows_them_again_not_the_next_ques
     for typed in typed_words:
         again = say(content, held, typed)
 
-        assert again.replies[0].kind == "resources", typed
+        # The list went out once when the questions began to wait; /sos shows it again.
+        assert all(r.kind != "resources" for r in again.replies), typed
+        assert "/sos" in again.replies[-1].text, typed
         assert asked(again) is None, typed
         assert labels(again.replies[-1]) == [content.messages.resources_continue], typed
         assert again.state == held.state, typed
@@ -430,9 +433,13 @@ def assert_in_order(text: str, parts: Sequence[str]) -> None:
 
 
 def help_is_shown(content: Content, outcome: Outcome, unsafe: bool = False) -> None:
-    """The commands, then both lists; on the safety path only the tactics safe for her."""
+    """One message she pages through: the commands, then both lists, a page each (one phone
+    screen each); on the safety path only the tactics safe for her."""
     m, g, t = content.messages, content.messages, content.tactics
-    first, avoid, embrace = outcome.replies[:3]
+    paged = outcome.replies[0]
+    assert labels(paged) == [content.plan.next_label]
+    first, avoid, embrace = paged.pages
+    assert all(len(p.title) + len(p.text) <= 900 for p in paged.pages)
     assert first.title == m.help_title
     assert first.text.startswith(m.help_commands_title)
     for name, description in m.commands.items():
@@ -441,8 +448,9 @@ def help_is_shown(content: Content, outcome: Outcome, unsafe: bool = False) -> N
     assert avoid.title == g.avoid_title
     assert_in_order(avoid.text, [f"• {x.name}:" for x in t.avoid])
     assert embrace.title == g.embrace_title
-    assert_in_order(embrace.text, [f"• {x.name}:" for x in t.embrace_for(unsafe)])
-    for hidden in set(t.embrace) - set(t.embrace_for(unsafe)):
+    told = Told("no" if unsafe else None)
+    assert_in_order(embrace.text, [f"• {x.name}:" for x in t.embrace_for(told)])
+    for hidden in set(t.embrace) - set(t.embrace_for(told)):
         assert hidden.name not in embrace.text
 
 
@@ -477,7 +485,7 @@ def test_help_during_the_safety_pause_keeps_the_pause(content: Content) -> None:
     helped = command(content, held, "help")
 
     help_is_shown(content, helped, unsafe=True)
-    assert helped.replies[3].kind == "resources"
+    assert all(r.kind != "resources" for r in helped.replies)  # /sos has them; not resent
     assert labels(helped.replies[-1]) == [content.messages.resources_continue]
     assert asked(helped) is None
     assert helped.state == held.state
@@ -487,7 +495,7 @@ def test_help_before_starting_shows_the_lists_and_no_question(content: Content) 
     helped = router.respond(content, State(), Command("help"))
 
     help_is_shown(content, helped)
-    assert len(helped.replies) == 3
+    assert len(helped.replies) == 1
     assert helped.state == State()
 
 
@@ -877,7 +885,7 @@ def every_state(content: Content) -> Iterator[tuple[str, State]]:
     yield "finished", done
     overlays = (
         DangerCheck(),
-        DangerCheck(3, True),
+        DangerCheck(3, ("strangled",)),
         WayBack(),
         Updating(),
         Updating("tactics", ("begging",)),
@@ -944,3 +952,16 @@ def test_keep_going_after_start_during_the_safety_pause_returns_to_the_pause(
     assert asked(kept) is None
     assert labels(kept.replies[-1]) == [content.messages.resources_continue]
     assert kept.state == held.state
+
+
+def test_skipping_the_last_question_is_recorded_as_skipped_not_as_none_of_these(
+    content: Content,
+) -> None:
+    goal = step_of(content, "goal")
+    at_goal = partway(content, "goal")
+
+    skipped = press(content, at_goal, goal.skip_label)  # type: ignore[arg-type]
+
+    assert skipped.settle is not None
+    assert skipped.settle.endswith(goal.skip_label)  # type: ignore[arg-type]
+    assert content.messages.none_selected not in skipped.settle

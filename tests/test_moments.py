@@ -75,13 +75,22 @@ def test_a_draft_mid_assessment_keeps_her_place_in_the_questions(content: Conten
     assert read.state.answers == at_cause.state.answers
 
 
-def test_a_crisis_phrase_in_a_draft_gets_the_resources_first(content: Content) -> None:
+def test_a_crisis_phrase_in_a_draft_stops_the_wording_advice_after_the_lines(
+    content: Content,
+) -> None:
     out = router.respond(content, State(), Command("draft", "if you leave I will kill myself"))
 
-    assert out.replies[0].text == content.messages.crisis_intro
-    assert out.replies[1].kind == "resources"
-    assert out.state.unsafe == "alarm"
-    assert out.replies[-1].text.startswith(content.drafts.texts.safety_first)
+    crisis_lines = [
+        line.name for c in content.resources.countries for line in c.lines if line.kind == "crisis"
+    ]
+    assert out.replies[0].kind == "resources"
+    assert any(name in out.replies[0].text for name in crisis_lines)
+    assert out.replies[-1].text == content.drafts.texts.crisis_stop  # a kind word, then nothing
+    names = {p.name for p in content.drafts.patterns}
+    assert not any(name in r.text for r in out.replies for name in names)
+    # Her own life, not danger from him: her path does not move.
+    assert out.state.unsafe is None
+    assert out.state.risks == ("own",)
 
 
 def test_on_the_safety_path_the_reading_puts_her_safety_first(content: Content) -> None:

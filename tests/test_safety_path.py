@@ -136,7 +136,10 @@ def test_a_crisis_alarm_puts_her_on_the_safety_path_and_yes_later_does_not_take_
     safe = press(content, over, label(content, "safety", "yes"))
 
     assert safe.state.unsafe == "alarm"
-    assert content.safety_plan.way_back.stays in [r.text for r in safe.replies]
+    # She has no plan yet, so she is not told about a button "under your plan".
+    said = [r.text for r in safe.replies]
+    assert content.safety_plan.way_back.stays_no_plan in said
+    assert content.safety_plan.way_back.stays not in said
 
 
 def test_her_plan_on_the_safety_path_is_a_safety_plan_with_its_sources_in_content(
@@ -182,11 +185,36 @@ def test_any_yes_in_the_danger_check_says_it_is_linked_to_danger_with_the_lines_
     for i in range(len(check.questions)):
         out = press(content, out, check.yes_label if i == 1 else check.no_label)
 
-    assert out.replies[0].text == check.any_yes
+    assert out.replies[0].text == check.one_sign
     assert out.replies[1].kind == "resources"
     assert out.state.unsafe == "danger"
+    assert out.state.signs == (check.questions[1].id,)
     assert labels(out.replies[-1]) == [content.messages.resources_continue]
-    assert not any(ch.isdigit() for ch in check.any_yes)  # no score, no verdict on him
+    assert not any(ch.isdigit() for ch in check.one_sign)  # no score, no verdict on him
+
+
+def test_each_yes_is_heard_at_once_before_the_next_question(content: Content) -> None:
+    check = content.safety_plan.danger_check
+    started = press(content, unsure(content), check.start_label)
+
+    said_yes = press(content, started, check.yes_label)
+
+    first, following = check.questions[0], check.questions[1]
+    assert [r.text for r in said_yes.replies] == [first.heard, following.text]
+    assert "thank" not in first.heard.lower()
+    assert said_yes.state.signs == (first.id,)  # kept at once, even if she stops here
+
+
+def test_the_closing_words_fit_how_many_signs_she_named(content: Content) -> None:
+    check = content.safety_plan.danger_check
+    out = press(content, unsure(content), check.start_label)
+    for i in range(len(check.questions)):
+        out = press(content, out, check.yes_label if i in (0, 2, 4, 5) else check.no_label)
+
+    said = [r.text for r in out.replies]
+    assert check.some_signs in said
+    assert check.one_sign not in said
+    assert len(out.state.signs) == 4
 
 
 def test_every_danger_question_can_be_skipped_and_she_stays_on_the_safety_path(
@@ -309,4 +337,9 @@ def test_a_discreet_check_in_names_nothing_about_him_and_opens_in_place(content:
         )
         assert opened.edit is not None
         assert opened.edit.text.endswith(c.checkin_mood)
-        assert [b.label for row in opened.edit.buttons for b in row] == [m.label for m in c.moods]
+        assert [b.label for row in opened.edit.buttons for b in row] == [
+            *(m.label for m in c.moods),
+            c.fold_label,
+        ]
+        assert opened.record is not None
+        assert opened.record.opened is True

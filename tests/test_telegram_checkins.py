@@ -220,7 +220,7 @@ async def test_a_discreet_check_in_names_nothing_arrives_silently_and_opens_in_p
 
     assert her.last() is arrived  # edited in place, no new message
     assert arrived.plain.endswith(c.checkin_mood)
-    assert arrived.labels == [m.label for m in c.moods]
+    assert arrived.labels == [*(m.label for m in c.moods), c.fold_label]
 
 
 async def test_checkins_can_turn_discreet_mode_on_and_off(

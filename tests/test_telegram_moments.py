@@ -45,16 +45,17 @@ async def test_draft_alone_after_her_plan_reads_the_next_message(
     assert content.drafts.texts.nothing_stands_out in her.last().plain
 
 
-async def test_a_crisis_phrase_in_a_draft_brings_the_lines_before_any_wording_advice(
+async def test_a_crisis_phrase_in_a_draft_brings_the_lines_and_no_wording_advice(
     her: Chat, content: Content
 ) -> None:
     await her.send(f"/draft {CRISIS}")
 
     said = her.texts()
-    intro = said.index(content.messages.crisis_intro)
-    advice = next(i for i, t in enumerate(said) if t.startswith(content.drafts.texts.safety_first))
-    assert intro < advice
-    assert content.resources.intro in "\n".join(said[intro:advice])
+    lines = next(i for i, t in enumerate(said) if t.startswith(content.crisis.own.intro))
+    assert said[-1] == content.drafts.texts.crisis_stop  # a kind word, and nothing after it
+    assert lines < len(said) - 1
+    names = [p.name for p in content.drafts.patterns]
+    assert not any(name in t for t in said for name in names)
 
 
 async def test_talk_turns_its_pages_in_one_message(her: Chat, content: Content) -> None:

@@ -63,6 +63,8 @@ class Question(ContentModel):
     if_yes: Text
     if_no: Text
     count: Annotated[Filled, fills("n")]
+    coaching_only: bool = False
+    """About him ("did you give him room"): never asked on the safety path."""
 
 
 class Mood(ContentModel):
@@ -131,8 +133,10 @@ class Checkins(ContentModel):
     discreet_no: Label
     ask_cover: Text
     discreet_default: Text
+    discreet_now: Text
     covers: tuple[Cover, ...]
     open_label: Label
+    fold_label: Label
     discreet_on_label: Label
     discreet_off_label: Label
     discreet_on: Text

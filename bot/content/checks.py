@@ -8,13 +8,14 @@ unique, and no text the bot can send pressures her to keep talking.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from bot.content.errors import at
-from bot.content.plan import Plan, case_of, matches, pieces_for
+from bot.content.plan import Plan, carried, case_of, matches, pieces_for
 from bot.content.questions import END, Assessment, normalize
 from bot.content.tactics import Tactics
 
@@ -149,6 +150,7 @@ SHOWN_FILES = {
     "checkins.yaml": "checkins",
     "drafts.yaml": "drafts",
     "moments.yaml": "moments",
+    "crisis.yaml": "crisis",
 }
 """The files whose texts the bot sends (safety.yaml holds patterns, not texts)."""
 
@@ -206,16 +208,48 @@ def _profiles(content: Content) -> Iterator[dict[str, tuple[str, ...]]]:
         yield {s.id: chosen for s, chosen in zip(steps, combo, strict=True)}
 
 
+def tactic_texts(content: Content, profile: dict[str, tuple[str, ...]]) -> list[str]:
+    """What her tactics pages say: each tactic she ticked, or the short list if none."""
+    ticked = {
+        answer.tactic
+        for step in content.steps
+        if step.multi
+        for answer in step.answers
+        if answer.id in profile.get(step.id, ())
+    }
+    picked = [t for t in content.tactics.avoid if t.id in ticked]
+    if not picked:
+        return [content.plan.steer_clear]
+    return [f"{t.name}\n{t.why}\n{t.instead}" for t in picked]
+
+
+def _missing_points(content: Content, profile: dict[str, tuple[str, ...]], said: str) -> None:
+    """Refuse a coaching plan, with danger on record or not, that leaves out an article point."""
+    for guarded in (False, True):
+        found = carried(content.plan, profile, tactic_texts(content, profile), guarded)
+        missing = sorted(point for point, there in found.items() if not there)
+        if missing:
+            state = "with danger on record" if guarded else "on the coaching path"
+            raise at(
+                "plan.yaml",
+                "article_points",
+                f"the plan {state} for the answers {said} leaves out {missing}: add a piece "
+                "that says it, or fix what carries it",
+            )
+
+
 def combinations(content: Content) -> None:
     """Walk every combination of answers on both paths: she always has a plan, and no plan
-    shows two pieces that contradict each other or a piece that claims what she did not say."""
+    shows two pieces that contradict each other or a piece that claims what she did not say;
+    every coaching plan carries the article's points for her case (plan.yaml: article_points)."""
     found = content.plan
     index = {p.id: i for i, p in enumerate(found.pieces)}
     for profile in _profiles(content):
         case_of(found, profile)  # exactly one: the last case matches everyone
+        said = ", ".join(f"{k}={'/'.join(v) or '-'}" for k, v in profile.items())
+        _missing_points(content, profile, said)
         for path in ("coaching", "safety"):
             shown = pieces_for(found, profile, path)  # type: ignore[arg-type]
-            said = ", ".join(f"{k}={'/'.join(v) or '-'}" for k, v in profile.items())
             if not shown:
                 raise at("plan.yaml", "pieces", f"no {path} piece for the answers {said}")
             ids = {p.id for p in shown}
@@ -238,7 +272,7 @@ def combinations(content: Content) -> None:
 def _safety_path_texts(content: Content) -> Iterator[tuple[str, str, str]]:
     """(file, key path, text) for every text the safety path can show."""
     for i, piece in enumerate(content.plan.pieces):
-        if not piece.coaching_only:
+        if piece.path == "safety":  # a coaching piece never reaches the safety path
             for key in ("this_week", "title", "text"):
                 yield "plan.yaml", f"pieces[{i}].{key}", getattr(piece, key)
     for i, avoid in enumerate(content.tactics.avoid):
@@ -254,23 +288,90 @@ def _safety_path_texts(content: Content) -> Iterator[tuple[str, str, str]]:
         if not script.coaching_only:
             for j, line in enumerate(script.lines):
                 yield "moments.yaml", f"talk.scripts[{i}].lines[{j}]", line
+    for path, text in _texts(content.moments.moment, "moment"):
+        yield "moments.yaml", path, text
+    yield "moments.yaml", "talk.safety_first", content.moments.talk.safety_first
+    plan = content.plan
+    for path, text in _texts(plan.safety_summary, "safety_summary"):
+        yield "plan.yaml", path, text
+    for path, text in _texts(plan.safety_framing, "safety_framing"):
+        yield "plan.yaml", path, text
+    yield "plan.yaml", "safety_opening", plan.safety_opening
+    yield "moments.yaml", "moment_label", content.moments.moment_label
+    for i, pattern in enumerate(content.drafts.patterns):
+        yield "drafts.yaml", f"patterns[{i}].safe", pattern.safe
+    yield "drafts.yaml", "texts.safety_first", content.drafts.texts.safety_first
+    for path, text in _texts(content.crisis, ""):
+        yield "crisis.yaml", path, text
+    for path, text in _texts(content.safety_plan.danger_check, "danger_check"):
+        yield "safety_plan.yaml", path, text
     checkins = content.checkins
     for i, question in enumerate(checkins.questions):
-        yield "checkins.yaml", f"questions[{i}].text", question.text
+        if not question.coaching_only:
+            yield "checkins.yaml", f"questions[{i}].text", question.text
     for i, care in enumerate(checkins.care):
         yield "checkins.yaml", f"care[{i}]", care
 
 
-def safe_on_the_safety_path(content: Content) -> None:
-    """Refuse an unmarked text that moves her toward him (safety_plan.yaml: toward_him)."""
-    for file, path, text in _safety_path_texts(content):
+def _refuse_matches(
+    texts: Iterable[tuple[str, str, str]], patterns: Iterable[re.Pattern[str]], why: str
+) -> None:
+    rules = tuple(patterns)
+    for file, path, text in texts:
         lowered = normalize(text)
-        for rule in content.safety_plan.toward_him:
+        for rule in rules:
             found = rule.search(lowered)
             if found:
-                raise at(
-                    file,
-                    path,
-                    f"moves her toward him ({found.group(0)!r}, safety_plan.yaml: toward_him) "
-                    "but is not marked coaching_only: the safety path would show it",
-                )
+                raise at(file, path, why.format(found=found.group(0)))
+
+
+def safe_on_the_safety_path(content: Content) -> None:
+    """Refuse an unmarked text that moves her toward him (safety_plan.yaml: toward_him) or
+    gives a reason that measures her by him (measured_by_him) where the safety path shows it."""
+    plan = content.safety_plan
+    _refuse_matches(
+        _safety_path_texts(content),
+        plan.toward_him,
+        "moves her toward him ({found!r}, safety_plan.yaml: toward_him) but is not marked "
+        "coaching_only: the safety path would show it",
+    )
+
+
+def never_measured_by_him(content: Content) -> None:
+    """Refuse any text whose reason measures her by his decision or by its effect on him
+    (safety_plan.yaml: measured_by_him): her reasons are her dignity, her worth, her peace."""
+    _refuse_matches(
+        shown_texts(content),
+        content.safety_plan.measured_by_him,
+        "gives a reason that measures her by him ({found!r}, safety_plan.yaml: "
+        "measured_by_him); say what it means for her instead",
+    )
+
+
+def _guarded_texts(content: Content) -> Iterator[tuple[str, str, str]]:
+    """(file, key path, text) for every coaching text shown while danger from him is on record
+    (after the way back): everything not marked `confronts`."""
+    for i, piece in enumerate(content.plan.pieces):
+        if piece.path == "coaching" and not piece.confronts:
+            for key in ("this_week", "title", "text"):
+                yield "plan.yaml", f"pieces[{i}].{key}", getattr(piece, key)
+    for i, embrace in enumerate(content.tactics.embrace):
+        if not embrace.confronts:
+            yield "tactics.yaml", f"embrace[{i}].how", embrace.how
+    for i, script in enumerate(content.moments.talk.scripts):
+        if not script.confronts:
+            for j, line in enumerate(script.lines):
+                yield "moments.yaml", f"talk.scripts[{i}].lines[{j}]", line
+    for i, note in enumerate(content.encouragements):
+        if not note.confronts:
+            yield "encouragements.yaml", f"messages[{i}].text", note.text
+
+
+def no_confrontation_when_guarded(content: Content) -> None:
+    """Refuse an unmarked text that has her confront him (safety_plan.yaml: confronting)."""
+    _refuse_matches(
+        _guarded_texts(content),
+        content.safety_plan.confronting,
+        "has her confront him ({found!r}, safety_plan.yaml: confronting) but is not marked "
+        "confronts: it would be shown after she named a danger sign",
+    )

@@ -47,7 +47,16 @@ class DraftPattern(ContentModel):
     id: Id
     name: Label
     why: Text
-    instead: Text
+    instead: Text | None = None
+    """A calmer shape, on the coaching path; none for what she should not change (a boundary)
+    or must never hear echoed (self-blame)."""
+    safe: Text
+    """What she reads instead of `why` and `instead` on the safety path: about her, and never
+    a shape that moves her toward him."""
+    affirms: bool = False
+    """A good thing to see (a clear boundary): named as such, not as something to change."""
+    explains: tuple[Id, ...] = ()
+    """Patterns whose findings in this one's words give way to it."""
     rules: tuple[Rule, ...] = Field(min_length=1)
     benign: tuple[Pattern, ...] = ()
     """Innocent phrases that share the rules' words ("no rush"), blanked out before they run."""
@@ -69,6 +78,8 @@ class DraftTexts(ContentModel):
     safety_first: Text
     you_wrote: Annotated[Filled, fills("words")]
     instead_label: Label
+    crisis_stop: Text
+    """After resources for a draft that raised a crisis: a kind word, and nothing after it."""
 
 
 class Drafts(ContentModel):

@@ -27,6 +27,8 @@ class Encouragement(ContentModel):
     text: Annotated[Text, AfterValidator(_short)]
     coaching_only: bool = False
     """Moves her toward him: never sent on the safety path."""
+    confronts: bool = False
+    """Has her stand up to him: never sent once danger from him is on record."""
 
     @field_validator("situations")
     @classmethod

@@ -16,8 +16,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot import paths
-from bot.content import checks
+from bot.content import checks, screened
 from bot.content.checkins import Checkins
+from bot.content.crisis import Crisis
 from bot.content.drafts import Drafts
 from bot.content.encouragements import Encouragement, Encouragements
 from bot.content.errors import ContentError, from_validation
@@ -52,6 +53,7 @@ class Content:
     checkins: Checkins
     drafts: Drafts
     moments: Moments
+    crisis: Crisis
     _by_id: dict[str, Step] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -122,9 +124,13 @@ def load_content(directory: Path = DEFAULT_CONTENT_DIR) -> Content:
         checkins=read(directory, "checkins.yaml", Checkins),
         drafts=read(directory, "drafts.yaml", Drafts),
         moments=read(directory, "moments.yaml", Moments),
+        crisis=read(directory, "crisis.yaml", Crisis),
     )
     checks.unique_ids(content)
     checks.combinations(content)
     checks.no_pressure(content)
     checks.safe_on_the_safety_path(content)
+    screened.check(content)
+    checks.never_measured_by_him(content)
+    checks.no_confrontation_when_guarded(content)
     return content

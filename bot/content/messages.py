@@ -36,7 +36,7 @@ class Commands(ContentModel):
     forget: Description
     update: Description
     draft: Description
-    urge: Description
+    moment: Description
     talk: Description
 
     def items(self) -> list[tuple[str, str]]:
@@ -46,6 +46,10 @@ class Commands(ContentModel):
 
 class Messages(ContentModel):
     commands: Commands
+    description: Annotated[str, BeforeValidator(text_only), stripped(512)]
+    """What anyone who opens the chat sees before it starts (Telegram's bot description)."""
+    short_description: Annotated[str, BeforeValidator(text_only), stripped(120)]
+    """The bot's profile line (Telegram's short description)."""
 
     # the questions
     welcome: Text
@@ -72,11 +76,25 @@ class Messages(ContentModel):
     embrace_title: Title
     group_refusal: Text
     non_text: Text
+    saw_edit: Text
+    """The one answer to a message she edited (read for danger first, like anything she types)."""
+    caught_up: Text
+    """Before where she is, when more came at once than could be answered one by one and
+    every one of the oldest was read."""
+    caught_up_partly: Text
+    """The same when there was more than could be read in time (the newest were)."""
     unknown_command: Text
     error: Text
-    no_token: Annotated[Filled, fills("console_command")]
+    no_token: Annotated[Filled, fills("console_command", "run_command")]
     open_console: Text
+    env_offer: Text
+    """Asked in a terminal when there is a `.env.example` and no `.env` yet."""
+    env_written: Annotated[Filled, fills("run_command")]
+    env_kept: Text
+    """A `.env` appeared meanwhile: it is never overwritten."""
     console_intro: Text
+    console_welcome_back: Text
+    """Before her plan's first page, when she opens the console again with a plan."""
     console_bye: Text
     # safety
     emergency_line: Annotated[Filled, fills("number")]

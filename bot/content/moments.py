@@ -33,9 +33,22 @@ class Urge(ContentModel):
         return value
 
 
+class Moment(ContentModel):
+    """A hard moment on the safety path: her safe person, an advocate, a helpline."""
+
+    intro: Text
+    safe_person_label: Label
+    safe_person: Text
+    advocate_label: Label
+    advocate: Text
+    helpline_label: Label
+
+
 class Script(ContentModel):
     id: Id
     coaching_only: bool = False
+    confronts: bool = False
+    """Has her stand up to him face to face: never offered once danger from him is on record."""
     title: Title
     when: Text
     lines: tuple[Text, ...]
@@ -45,6 +58,8 @@ class Talk(ContentModel):
     title: Title
     intro: Text
     safety_first: Text
+    guarded: Text
+    """Above every script while danger from him is on record (after the way back)."""
     menu_label: Label
     scripts: tuple[Script, ...]
 
@@ -55,5 +70,8 @@ class Talk(ContentModel):
 class Moments(ContentModel):
     urge_label: Label
     """The button on her plan for the moment she wants to text him right now."""
+    moment_label: Label
+    """The same button on the safety path: it says nothing about him."""
     urge: Urge
+    moment: Moment
     talk: Talk

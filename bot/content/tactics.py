@@ -7,7 +7,19 @@ toward him, which the safety path never shows.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from bot.content.fields import ContentModel, Id, Name, Text
+
+
+class Guarded(Protocol):
+    """What she has told the bot about danger, as far as the lists need it (`core.safety.told`)."""
+
+    @property
+    def unsafe(self) -> bool: ...
+
+    @property
+    def guarded(self) -> bool: ...
 
 
 class Avoid(ContentModel):
@@ -26,7 +38,11 @@ class Embrace(ContentModel):
     id: Id
     name: Name
     how: Text
+    short: Text
+    """The gist in a line, for /help's list."""
     coaching_only: bool = False
+    confronts: bool = False
+    """Has her stand up to him face to face: never shown once danger from him is on record."""
 
     @property
     def text(self) -> str:
@@ -40,6 +56,11 @@ class Tactics(ContentModel):
     avoid: tuple[Avoid, ...]
     embrace: tuple[Embrace, ...]
 
-    def embrace_for(self, safety_path: bool) -> tuple[Embrace, ...]:
-        """The helpful tactics she may see: on the safety path, none that move her toward him."""
-        return tuple(t for t in self.embrace if not (safety_path and t.coaching_only))
+    def embrace_for(self, told: Guarded) -> tuple[Embrace, ...]:
+        """The helpful tactics she may see: on the safety path, none that move her toward him;
+        with danger from him on record, none that has her confront him."""
+        return tuple(
+            t
+            for t in self.embrace
+            if not (told.unsafe and t.coaching_only) and not (told.guarded and t.confronts)
+        )

@@ -23,7 +23,7 @@ from bot.core.inputs import (
 )
 from bot.core.replies import Button, Reply, answered, laid_out
 from bot.core.safety.resources import country_question, resources
-from bot.core.state import Confirm, DangerCheck, Mode, State, Updating
+from bot.core.state import Asked, Confirm, DangerCheck, Mode, State, Updating
 
 
 def question(content: Content, step: Step, selected: tuple[str, ...] = ()) -> Reply:
@@ -53,7 +53,8 @@ def question(content: Content, step: Step, selected: tuple[str, ...] = ()) -> Re
 def settled_answer(content: Content, step: Step, answer_ids: tuple[str, ...]) -> str:
     """The pressed question rewritten as the record of her answer."""
     labels = [a.label for a in step.answers if a.id in answer_ids]
-    said = ", ".join(labels) or content.messages.none_selected
+    skipped = step.skip_label if step.optional and not step.multi else None
+    said = ", ".join(labels) or skipped or content.messages.none_selected
     return answered(content, step.question, said)
 
 
@@ -143,9 +144,30 @@ def prompt(content: Content, state: State) -> tuple[Reply, ...]:
     if mode is Mode.DRAFTING:
         return (Reply(text=content.drafts.texts.ask),)
     if mode is Mode.HELD:
-        return held(content, state)
+        # The lines were shown when the questions began to wait; /sos shows them again.
+        return (go_on(content),)
+    if isinstance(state.overlay, Asked):
+        return (crisis_question(content, state.overlay),)
     current = content.step(state.step)
     return (question(content, current, state.selected),) if current else ()
+
+
+CRISIS_ANSWER = "risk"
+"""A button of the crisis screen's direct question: `arg` "<risk>:yes|okay|unsure"."""
+
+
+def crisis_question(content: Content, overlay: Asked) -> Reply:
+    """The direct question about the first risk still to ask, with its three answers."""
+    ask = content.crisis.ask
+    risk = overlay.risks[0]
+    buttons = (
+        (
+            Button(ask.yes_label, Action(CRISIS_ANSWER, f"{risk}:yes")),
+            Button(ask.okay_label, Action(CRISIS_ANSWER, f"{risk}:okay")),
+        ),
+        (Button(ask.unsure_label, Action(CRISIS_ANSWER, f"{risk}:unsure")),),
+    )
+    return Reply(text=ask.question(risk), buttons=buttons, kind="question")
 
 
 def way_back_prompt(content: Content) -> Reply:

@@ -9,24 +9,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content import Content
-from bot.core import asks, plan, questions, update
+from bot.core import asks, help, questions, update
 from bot.core.checkins import manage, wording
 from bot.core.moments import draft, talk, urge
 from bot.core.replies import Effect, Reply
-from bot.core.state import Confirm, Drafting, Mode, Noting, Setup, State
+from bot.core.state import Confirm, Drafting, Noting, Setup, State
 from bot.core.turn import Context, Outcome
 
 PROGRESS = "progress"
 
 
-def help_replies(content: Content, unsafe: str | None = None) -> tuple[Reply, ...]:
-    """The commands, then the two lists (on the safety path, only what is safe for her)."""
-    m = content.messages
-    commands = "\n".join(f"/{name}: {text}" for name, text in m.commands.items())
-    return (
-        Reply(title=m.help_title, text=f"{m.help_commands_title}\n{commands}"),
-        *plan.lists(content, unsafe),
-    )
+def help_replies(content: Content, state: State) -> tuple[Reply, ...]:
+    """/help: one message she pages through (commands, then the two lists)."""
+    return (help.page(content, state),)
 
 
 def handle(content: Content, state: State, name: str, ctx: Context, arg: str = "") -> Outcome:
@@ -51,10 +46,8 @@ def handle(content: Content, state: State, name: str, ctx: Context, arg: str = "
             )
         return questions.begin(content, state)
     if name == "help":
-        return Outcome(state, (*help_replies(content, state.unsafe), *asks.prompt(content, state)))
+        return Outcome(state, (*help_replies(content, state), *asks.prompt(content, state)))
     if name == "sos":
-        if state.mode is Mode.HELD:
-            return Outcome(state, asks.prompt(content, state))
         return Outcome(state, (*asks.safety_replies(content, state), *asks.prompt(content, state)))
     if name == "about":
         return Outcome(state, (Reply(text=m.about), *asks.prompt(content, state)))
@@ -68,7 +61,7 @@ def handle(content: Content, state: State, name: str, ctx: Context, arg: str = "
         return update.begin(content, state)
     if name == "draft":
         return draft.begin(content, state, arg)
-    if name == "urge":
+    if name in ("moment", "urge"):  # /urge: the older name, still understood
         return urge.begin(content, state)
     if name == "talk":
         return talk.command(content, state)

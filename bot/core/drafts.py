@@ -86,10 +86,13 @@ def check(rules: Drafts, text: str) -> list[Finding]:
     """Every pattern her draft shows, once each, in the order they appear in her text.
 
     Each finding quotes the earliest words that raised its pattern; a pattern's innocent
-    phrases (its `benign` list) are blanked out before its rules run.
+    phrases (its `benign` list) are blanked out before its rules run. A finding in the words
+    of a pattern that `explains` it gives way: "Only contact me about the kids from now on" is
+    a clear limit, not a promise she may not keep.
     """
     prepared = prepare(text)
     findings: list[Finding] = []
+    explaining: list[tuple[tuple[str, ...], int, int]] = []
     for pattern in rules.patterns:
         seen = _blank(prepared.text, pattern.benign)
         matches = [
@@ -102,7 +105,28 @@ def check(rules: Drafts, text: str) -> list[Finding]:
         first, last, rule_id = min(matches)
         start, end = _clause(text, *prepared.span(first, last))
         findings.append(Finding(pattern.id, rule_id, start, end, text[start:end]))
-    return sorted(findings, key=lambda f: f.start)
+        if pattern.explains:
+            explaining += [
+                (pattern.explains, *_sentence(text, *prepared.span(m.start(), m.end())))
+                for rule in pattern.rules
+                for m in rule.pattern.finditer(seen)
+                if m.end() > m.start()
+            ]
+    kept = [
+        f
+        for f in findings
+        if not any(f.pattern in ids and a < f.end and f.start < b for ids, a, b in explaining)
+    ]
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole sentence (or line) around `text[start:end]`."""
+    while start > 0 and text[start - 1] not in _CLAUSE_ENDS:
+        start -= 1
+    while end < len(text) and text[end] not in _CLAUSE_ENDS:
+        end += 1
+    return start, end
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -147,22 +171,42 @@ def _shorten(quote: str) -> str:
     return cut.rstrip(" ,;:") + "\u2026"
 
 
-def reply(rules: Drafts, findings: Sequence[Finding], *, safety_first: bool = False) -> str:
-    """What she reads: each pattern named, her words that raised it, why it may land badly and
-    a calmer shape; or plainly that nothing stands out. On the safety path, safety comes first.
-
-    Only her own words are quoted; the calmer shapes are content's, filled with nothing.
-    """
+def summary(rules: Drafts, findings: Sequence[Finding], *, safety_path: bool = False) -> str:
+    """The first screen: on the safety path her safety first; then each pattern named with
+    her own words that raised it, or plainly that nothing stands out. Only her words are
+    quoted; the rest is content's, filled with nothing."""
     t = rules.texts
-    parts = [t.safety_first] if safety_first else []
+    parts = [t.safety_first] if safety_path else []
     if not findings:
         parts.append(t.nothing_stands_out)
-    else:
+        return "\n\n".join(parts)
+    if any(not rules.pattern(f.pattern).affirms for f in findings):
         parts.append(t.intro)
-        for finding in findings:
-            pattern = rules.pattern(finding.pattern)
-            quoted = t.you_wrote.replace(QUOTE_PLACEHOLDER, _shorten(finding.quote))
-            parts.append(
-                "\n".join((pattern.name, quoted, pattern.why, t.instead_label, pattern.instead))
-            )
+    named = []
+    for finding in findings:
+        quoted = t.you_wrote.replace(QUOTE_PLACEHOLDER, _shorten(finding.quote))
+        named.append(f"• {rules.pattern(finding.pattern).name}: {quoted}")
+    parts.append("\n".join(named))
+    return "\n\n".join(parts)
+
+
+def explained(rules: Drafts, pattern_id: str, *, safety_path: bool = False) -> str:
+    """One pattern, a screen of its own: on the coaching path why it may land badly and a
+    calmer shape (none for a boundary, good as it is, or for self-blame, never echoed); on the
+    safety path words about her, never a shape that moves her toward him."""
+    pattern = rules.pattern(pattern_id)
+    if safety_path:
+        return pattern.safe
+    if pattern.instead:
+        return f"{pattern.why}\n\n{rules.texts.instead_label} {pattern.instead}"
+    return pattern.why
+
+
+def reply(rules: Drafts, findings: Sequence[Finding], *, safety_path: bool = False) -> str:
+    """Everything she reads about a draft, the summary and then each pattern, as one text."""
+    parts = [summary(rules, findings, safety_path=safety_path)]
+    parts += [
+        f"{rules.pattern(f.pattern).name}\n{explained(rules, f.pattern, safety_path=safety_path)}"
+        for f in findings
+    ]
     return "\n\n".join(parts)

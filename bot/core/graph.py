@@ -19,6 +19,7 @@ from bot.core import asks, router
 from bot.core.inputs import Action, Choice, Command, Input, Text
 from bot.core.plan import SAFE_NOW, UPDATE
 from bot.core.state import (
+    Asked,
     Confirm,
     DangerCheck,
     Drafting,
@@ -33,6 +34,8 @@ from bot.core.turn import Context
 
 ALARM = "he hit me and I'm scared"
 """Text the crisis screen always raises an alarm on (its own tests hold it)."""
+UNSURE = "i just want to disappear"
+"""Text the crisis screen is unsure about, and asks her about (its own tests hold it)."""
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 EVERYWHERE = 0.6
 """A move found from this share of the modes or more is drawn once, from anywhere."""
@@ -60,6 +63,7 @@ def representatives(content: Content) -> dict[Mode, State]:
         Mode.WAY_BACK: State(profile=done, unsafe="no", overlay=WayBack()),
         Mode.UPDATING: State(profile=done, overlay=Updating()),
         Mode.DRAFTING: State(profile=done, overlay=Drafting()),
+        Mode.ASKED: State(profile=done, overlay=Asked(("own",), "0" * 16)),
     }
 
 
@@ -67,7 +71,9 @@ def _label(event: Input) -> str:
     if isinstance(event, Command):
         return f"/{event.name}"
     if isinstance(event, Text):
-        return "alarming words" if event.text == ALARM else "typed text"
+        return {ALARM: "alarming words", UNSURE: "words it is unsure of"}.get(
+            event.text, "typed text"
+        )
     if isinstance(event, Choice):
         return "an answer"
     return event.name
@@ -78,6 +84,7 @@ def _inputs(content: Content, state: State) -> Iterator[Input]:
         yield Command(name)
     yield Text("hello")
     yield Text(ALARM)
+    yield Text(UNSURE)
     yield Action(UPDATE)
     yield Action(SAFE_NOW)
     for reply in asks.prompt(content, state):

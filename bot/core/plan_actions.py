@@ -1,4 +1,5 @@
-"""The buttons on her plan: turn a page, the full lists, update an answer, the way back.
+"""The buttons on her plan: turn a page, the full lists, update an answer, the way back, and
+her safety plan (from the coaching plan while danger is on record).
 
 They work wherever she is: a page is recomposed from her stored answers, so an
 old plan's buttons still work after a restart.
@@ -7,10 +8,11 @@ old plan's buttons still work after a restart.
 from __future__ import annotations
 
 from bot.content import Content
-from bot.core import asks, plan, update
+from bot.core import asks, help, plan, update
 from bot.core.inputs import Action, number
-from bot.core.plan import LISTS, PAGE, SAFE_NOW, UPDATE
+from bot.core.plan import LISTS, PAGE, SAFE_NOW, SAFETY_PLAN, UPDATE
 from bot.core.safety import way_back
+from bot.core.safety.told import Told
 from bot.core.state import State
 from bot.core.turn import Context, Outcome
 
@@ -22,10 +24,15 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
     if action.name == SAFE_NOW:
         return way_back.begin(content, state)
     if action.name == LISTS:
-        return Outcome(state, (*plan.lists(content, state.unsafe), *asks.prompt(content, state)))
-    if action.name == PAGE and state.profile:
-        page = number(action.arg)
-        if page is None:
-            return None
-        return Outcome(state, edit=plan.page(content, state.profile, state.unsafe, page))
+        lists = help.page(content, state, help.LISTS_PAGE)
+        return Outcome(state, (lists, *asks.prompt(content, state)))
+    page = number(action.arg)
+    if action.name == PAGE and state.profile and page is not None:
+        return Outcome(state, edit=plan.page(content, state, page))
+    if action.name == SAFETY_PLAN and Told.of(state).guarded:
+        # Opened from her plan in a message of its own (no page named); its pages turn in place.
+        if not action.arg:
+            return Outcome(state, (plan.safety_page(content, state),))
+        if page is not None:
+            return Outcome(state, edit=plan.safety_page(content, state, page))
     return None

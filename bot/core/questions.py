@@ -36,7 +36,7 @@ def _finish(
     done = replace(state.kept(), profile=answers)
     has_checkins = ctx.schedule is not None and ctx.schedule.active
     offer = () if has_checkins else (wording.offer(content),)
-    return Outcome(done, (*plan.compose(content, answers, done.unsafe), *offer))
+    return Outcome(done, (*plan.compose(content, done), *offer))
 
 
 def _advance(
@@ -51,8 +51,10 @@ def _advance(
     if answer is not None and answer.safety_path:
         state = replace(state, unsafe=graver(state.unsafe, answer.id))
     elif state.unsafe and step.id == content.steps[0].id:
-        # Saying "yes" in a new round does not take her off the safety path; the way back does.
-        before = (Reply(text=content.safety_plan.way_back.stays),)
+        # Saying "yes" in a new round does not take her off the safety path; the way back does
+        # (a button under her plan, once she has one).
+        way_back = content.safety_plan.way_back
+        before = (Reply(text=way_back.stays if state.profile else way_back.stays_no_plan),)
     if following == END:
         return replace(_finish(content, state, answers, ctx), settle=settle)
     moved = replace(state, step=following, answers=answers, selected=())

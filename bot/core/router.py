@@ -16,8 +16,10 @@ other input goes to the handler of the mode she is in (`State.mode`):
     mood, did, note  -> checkins.answers way back                -> safety.way_back
     urge, talk pages -> moments          updating an answer      -> update
                                          drafting (her message)  -> moments.draft
+                                         asked (screen unsure)   -> safety.asking
 
-Text is screened for danger first, in every mode (`safety.crisis`).
+Text is screened for danger first, in every mode (`safety.crisis`); a draft is screened as
+a draft (`moments.draft`), which asks rather than moves her path.
 `python -m bot content graph` draws the machine from this code.
 """
 
@@ -28,11 +30,23 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.content import Content
-from bot.core import asks, commands, confirm, plan, plan_actions, privacy, questions, update
+from bot.core import (
+    asks,
+    commands,
+    confirm,
+    help,
+    plan,
+    plan_actions,
+    privacy,
+    questions,
+    seen,
+    update,
+)
 from bot.core.checkins import answers, manage, setup, wording
-from bot.core.inputs import Action, Command, Input, Text
+from bot.core.inputs import Action, CaughtUp, Command, Edited, Input, Text
 from bot.core.moments import draft, talk, urge
-from bot.core.safety import crisis, danger, way_back
+from bot.core.safety import asking, crisis, danger, way_back
+from bot.core.safety.follow import follow
 from bot.core.state import Mode, State
 from bot.core.turn import Context, Outcome
 
@@ -71,6 +85,10 @@ def _way_back_mode(content: Content, state: State, event: Input, ctx: Context) -
     return way_back.handle(content, state, event)
 
 
+def _asked_mode(content: Content, state: State, event: Input, ctx: Context) -> Outcome:
+    return asking.handle(content, state, event)
+
+
 MODE_HANDLERS: dict[Mode, Handler] = {
     Mode.IDLE: questions.handle,
     Mode.ASKING: questions.handle,
@@ -83,6 +101,7 @@ MODE_HANDLERS: dict[Mode, Handler] = {
     Mode.WAY_BACK: _way_back_mode,
     Mode.UPDATING: update.handle,
     Mode.DRAFTING: _drafting_mode,
+    Mode.ASKED: _asked_mode,
 }
 """Who handles an input that is not a command or a button that works anywhere."""
 
@@ -95,8 +114,12 @@ def _talk(content: Content, state: State, action: Action, ctx: Context) -> Outco
     return talk.button(content, state, action)
 
 
-def _draft_again(content: Content, state: State, action: Action, ctx: Context) -> Outcome:
-    return draft.begin(content, state)
+def _help(content: Content, state: State, action: Action, ctx: Context) -> Outcome | None:
+    return help.button(content, state, action)
+
+
+def _draft(content: Content, state: State, action: Action, ctx: Context) -> Outcome | None:
+    return draft.button(content, state, action)
 
 
 ROUTES: list[tuple[frozenset[str], ButtonHandler]] = [
@@ -104,7 +127,8 @@ ROUTES: list[tuple[frozenset[str], ButtonHandler]] = [
     (plan.ACTIONS, plan_actions.button),
     (urge.ACTIONS, urge.button),
     (talk.ACTIONS, _talk),
-    (frozenset({draft.AGAIN}), _draft_again),
+    (help.ACTIONS, _help),
+    (draft.ACTIONS, _draft),
     (wording.SETUP_ACTIONS, setup.button),
     (wording.MANAGE_ACTIONS, manage.button),
     (wording.ANSWER_ACTIONS, answers.button),
@@ -121,6 +145,8 @@ def route(content: Content, state: State, event: Input, ctx: Context) -> Outcome
             if event.name in names:
                 done = handler(content, state, event, ctx)
                 return done if done is not None else Outcome(state, asks.stale(content, state))
+    if isinstance(event, Edited | CaughtUp):  # not a step: read for danger, acknowledged
+        return seen.handle(content, state, event)
     if state.mode in (Mode.NOTING, Mode.DRAFTING) and not isinstance(event, Text):
         state = state.settled()  # a tap elsewhere: she moved on from the note or the draft
     if isinstance(event, Text) and state.mode not in (Mode.NOTING, Mode.DRAFTING):
@@ -133,6 +159,8 @@ def route(content: Content, state: State, event: Input, ctx: Context) -> Outcome
 def respond(content: Content, state: State, event: Input, ctx: Context | None = None) -> Outcome:
     """Apply one input to her state. Total: every input yields an outcome, none raises.
 
-    `ctx` carries the clock and her schedule; without one it is now and no schedule.
+    `ctx` carries the clock and her schedule; without one it is now and no schedule. Whatever
+    handler took the input, what follows from danger newly on record follows here (`follow`).
     """
-    return route(content, state, event, ctx or Context(now=datetime.now(UTC)))
+    ctx = ctx or Context(now=datetime.now(UTC))
+    return follow(content, state, route(content, state, event, ctx), ctx)

@@ -20,6 +20,10 @@ from bot.core import schedule
 
 UNSAFE_REASONS = ("no", "unsure", "alarm", "danger")
 """Why she is on the safety path, least to most serious."""
+RISKS = ("own", "him")
+"""The two risks the crisis screen tells apart: her own life, and danger from him."""
+KEEP_DECLINED = 20
+"""Fingerprints of words she said "No, I'm okay" to, so the same words are not asked about again."""
 KEEP_PREVIOUS = 5
 """Earlier plans kept for /mydata."""
 
@@ -56,6 +60,8 @@ class Mode(StrEnum):
     """/update: which answer changed, then that question again."""
     DRAFTING = "drafting"
     """/draft: her next message is the one she means to send him, to read over (never kept)."""
+    ASKED = "asked"
+    """The crisis screen was unsure, so it asked her directly (her own life, or him)."""
 
 
 @dataclass(frozen=True)
@@ -132,13 +138,14 @@ class Confirm:
 
 @dataclass(frozen=True)
 class DangerCheck:
-    """The danger check: offered (`index` -1), or at question `index`; `found`: a "yes" so far."""
+    """The danger check: offered (`index` -1), or at question `index`; `named`: the signs she
+    answered "yes" to in this check so far (each is also kept on her state at once)."""
 
     index: int = -1
-    found: bool = False
+    named: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "danger", "index": self.index, "found": self.found}
+        return {"kind": "danger", "index": self.index, "named": list(self.named)}
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,32 @@ class Drafting:
         return {"kind": "drafting"}
 
 
-Overlay = Setup | Noting | Confirm | DangerCheck | WayBack | Updating | Drafting
+@dataclass(frozen=True)
+class Asked:
+    """The crisis screen was unsure about her words and asked her directly, one risk at a time.
+
+    `risks`: the risks still to ask about, the one asked now first. `words`: a fingerprint
+    of her message (never the words), kept if she says "No, I'm okay" so the same words are
+    not asked about again. `draft`: the words were a draft to him (never kept). `back`: what
+    she was in the middle of, which "No, I'm okay" gives back to her.
+    """
+
+    risks: tuple[str, ...]
+    words: str
+    draft: bool = False
+    back: Setup | Updating | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "asked",
+            "risks": list(self.risks),
+            "words": self.words,
+            "draft": self.draft,
+            "back": self.back.to_dict() if self.back else None,
+        }
+
+
+Overlay = Setup | Noting | Confirm | DangerCheck | WayBack | Updating | Drafting | Asked
 
 
 def _overlay(data: Any, depth: int = 0) -> Overlay | None:
@@ -187,11 +219,23 @@ def _overlay(data: Any, depth: int = 0) -> Overlay | None:
     if kind == "danger":
         index = data.get("index")
         ok = isinstance(index, int) and not isinstance(index, bool) and index >= -1
-        return DangerCheck(index, data.get("found") is True) if ok else None
+        return DangerCheck(index, _ids(data.get("named"))) if ok else None
     if kind == "way_back":
         return WayBack()
     if kind == "drafting":
         return Drafting()
+    if kind == "asked":
+        risks = tuple(r for r in _ids(data.get("risks")) if r in RISKS)
+        words = data.get("words")
+        back = _overlay(data.get("back"), depth + 1)
+        if not risks or not isinstance(words, str):
+            return None
+        return Asked(
+            risks,
+            words,
+            data.get("draft") is True,
+            back if isinstance(back, Setup | Updating) else None,
+        )
     if kind == "updating":
         step = data.get("step")
         return Updating(step if isinstance(step, str) else None, _ids(data.get("selected")))
@@ -230,6 +274,13 @@ class State:
     """Her earlier plans' answers, newest last, kept when /update changed one (for /mydata)."""
     drafts: int = 0
     """How many messages she read over with /draft (the count, never the messages)."""
+    signs: tuple[str, ...] = ()
+    """The danger signs she named (danger-check ids she answered "yes" to). Only /forget
+    clears them: the way back off the safety path keeps them, so no feature forgets them."""
+    risks: tuple[str, ...] = ()
+    """The risks (RISKS) her own words raised and she did not wave away; only /forget clears."""
+    declined: tuple[str, ...] = ()
+    """Fingerprints (never the words) of messages she answered "No, I'm okay" about."""
 
     @property
     def mid_way(self) -> bool:
@@ -253,6 +304,8 @@ class State:
             return Mode.UPDATING
         if isinstance(overlay, Drafting):
             return Mode.DRAFTING
+        if isinstance(overlay, Asked):
+            return Mode.ASKED
         if self.step is None:
             return Mode.IDLE
         return Mode.HELD if self.held else Mode.ASKING
@@ -268,7 +321,7 @@ class State:
 
     def settled(self) -> State:
         """The state with its overlay gone: what she comes back to."""
-        back = self.overlay.back if isinstance(self.overlay, Confirm) else None
+        back = self.overlay.back if isinstance(self.overlay, Confirm | Asked) else None
         return replace(self, overlay=back)
 
     def kept(self) -> State:
@@ -280,6 +333,9 @@ class State:
             unsafe=self.unsafe,
             previous=self.previous,
             drafts=self.drafts,
+            signs=self.signs,
+            risks=self.risks,
+            declined=self.declined,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -296,6 +352,9 @@ class State:
             "unsafe": self.unsafe,
             "previous": [dict(p) for p in self.previous],
             "drafts": self.drafts,
+            "signs": list(self.signs),
+            "risks": list(self.risks),
+            "declined": list(self.declined),
         }
 
     @classmethod
@@ -332,6 +391,11 @@ class State:
                 if isinstance(p, Mapping)
             ),
             "drafts": drafts if isinstance(drafts, int) and not isinstance(drafts, bool) else 0,
+            "signs": tuple(
+                s for s in _ids(data.get("signs")) if content.safety_plan.danger_check.question(s)
+            ),
+            "risks": tuple(r for r in RISKS if r in _ids(data.get("risks"))),
+            "declined": _ids(data.get("declined"))[-KEEP_DECLINED:],
         }
         if current is None:
             # A restart confirmation has nothing to restart without a place in the questions.

@@ -34,6 +34,8 @@ class Outcome:
     buttons (a page of her plan turned). `effect` asks the service to export,
     forget, hide or show progress. `write`, `record` and `later` (a check-back to
     queue) are check-in changes, stored in the transaction that stores `state`.
+    `cover_queued`: her queued deliveries go out behind this neutral line (she has just
+    become someone whose messages from the bot must be discreet).
     """
 
     state: State
@@ -45,3 +47,4 @@ class Outcome:
     write: ScheduleWrite | None = None
     record: Record | None = None
     later: Later | None = None
+    cover_queued: str | None = None

@@ -44,7 +44,7 @@ def _apply(
     if answer is not None and answer.safety_path:
         unsafe = graver(unsafe, answer.id)
     after = replace(state, overlay=None, profile=profile, previous=previous, unsafe=unsafe)
-    shown = (Reply(text=content.messages.update_new_plan), plan.page(content, profile, unsafe))
+    shown = (Reply(text=content.messages.update_new_plan), plan.page(content, after))
     return Outcome(after, shown, settle=asks.settled_answer(content, step, chosen))
 
 

@@ -1,7 +1,8 @@
 """The database: one connection (SQLite) or pool (PostgreSQL), and an object per aggregate.
 
 `turns` (her conversation, one transaction per input), `queue` (the check-in
-queue) and `chat` (her chat's message ids) share the connection; each compiles
+queue), `folds` (opened discreet check-ins to fold back) and `chat` (her chat's
+message ids) share the connection; each compiles
 its queries for the dialect when the database opens.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.engine import URL
 
 from bot.db.chat import ChatMessages
+from bot.db.folds import Folds
 from bot.db.postgres import PostgresDatabase
 from bot.db.queue import CheckinQueue
 from bot.db.sqlite import SqliteDatabase
@@ -22,6 +24,7 @@ class Database:
         self.connection = connection
         self.chat = ChatMessages(connection)
         self.queue = CheckinQueue(connection, self.chat)
+        self.folds = Folds(connection)
         self.turns = Turns(connection, self.chat, self.queue)
 
     async def scrub(self) -> None:

@@ -141,11 +141,14 @@ class Schedule(Base):
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, UNKNOWN, CANCELLED = "failed", "unknown", "cancelled"
+EXPIRED = "expired"
 """A delivery's life: claimed (pending), handed to Telegram (sending), then an outcome.
 
 `unknown`: the process died while Telegram had the request, so it may have
 arrived; it is never sent again (at most once). `cancelled`: she paused or
-stopped check-ins after this one was claimed and before it went out.
+stopped check-ins after this one was claimed and before it went out, or (a
+check-back) asked for a newer one. `expired`: a check-back that could not go
+out within an hour of when she asked for it (the bot was down): too late to help.
 """
 
 
@@ -157,12 +160,20 @@ class Checkin(Base):
     rule of the database, not only of the code. Its index, led by `user_id`,
     also finds her check-ins (her history, /forget), so `user_id` has no index
     of its own: one index less to write for each of a claim's 500 rows.
+
+    Its id never comes back (AUTOINCREMENT on SQLite, a sequence on PostgreSQL):
+    SQLite would otherwise give the id of a deleted newest row (hers, after
+    /forget) to the next one (another woman's), and the sender, holding the
+    old id, would mark or send the wrong row. Statements on a delivery match
+    her user id too, so even a reused id could not reach another woman's row.
     """
 
     __tablename__ = "checkins"
     __table_args__ = (
         UniqueConstraint("user_id", "due_at"),
         Index("ix_checkins_status_id", "status", "id"),
+        Index("ix_checkins_opened_at", "opened_at"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(TelegramId, primary_key=True, autoincrement=True)
@@ -186,6 +197,9 @@ class Checkin(Base):
     """Her yes (or no) to the check-in's question, or to "I waited" on a check-back."""
     note: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    """When she opened it from behind its neutral line; NULL: closed. An opened one folds back
+    after a while (`bot.db.folds`), since someone else may pick up her phone."""
 
 
 users = User.__table__

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Generic, Literal, TypeVar
 
-from sqlalchemy import bindparam, delete, exists, func, select, update
+from sqlalchemy import Integer, bindparam, case, delete, exists, func, null, select, update
 
 from bot.core.checkins.records import (
     CHECKIN,
@@ -59,6 +59,8 @@ class Decision(Generic[T]):
     record: Record | None = None
     effect: Effect | None = None
     later: Later | None = None
+    cover_queued: str | None = None
+    """Her queued deliveries that would go out plainly go out behind this neutral line."""
     pool: Pool | Literal["keep"] | None = None
     """What her schedule row's pool becomes: a `Pool` the core worked out, or `KEEP`.
     None (not worked out): if her state changes, the key is cleared and her next claim
@@ -124,6 +126,7 @@ class Turns(Queries):
             checkins.c.encouragement,
             checkins.c.question,
             checkins.c.kind,
+            checkins.c.cover,
         ).where(checkins.c.id == bindparam("id"), checkins.c.user_id == _uid)
     )
 
@@ -161,6 +164,7 @@ class Turns(Queries):
                         found["encouragement"],
                         found["question"],
                         found["kind"],
+                        found["cover"],
                     )
             decided = apply(before, snap, delivered)
             if decided.effect is Effect.FORGET:
@@ -187,9 +191,13 @@ class Turns(Queries):
                 await self._record_in(tx, user_id, decided.record, now)
             if decided.later is not None:
                 await self._queue.later_in(tx, user_id, chat_id, decided.later)
+            if decided.cover_queued is not None:
+                await tx.run(self._cover_queued, user_id=user_id, cover=decided.cover_queued)
             # Her message's id rides along with a turn that writes anyway; a turn that only
             # reads (/help) takes no write lock, and the caller records the id after replying.
-            writing = saving or any((decided.write, decided.record, decided.later))
+            writing = saving or any(
+                (decided.write, decided.record, decided.later, decided.cover_queued)
+            )
             if incoming is not None and writing:
                 await self._chat.remember_in(tx, user_id, chat_id, [incoming], now)
             done = await self._effect_in(tx, user_id, decided, now)
@@ -291,6 +299,18 @@ class Turns(Queries):
         )
     )
 
+    _cover_queued = Statement(
+        lambda d: (
+            update(checkins)
+            .where(
+                checkins.c.user_id == _uid,
+                checkins.c.status == PENDING,
+                checkins.c.cover.is_(None),
+            )
+            .values(cover=bound(checkins.c.cover))
+        )
+    )
+
     async def _write_schedule_in(
         self,
         tx: Any,
@@ -333,7 +353,15 @@ class Turns(Queries):
                 mood=func.coalesce(bound(checkins.c.mood), checkins.c.mood),
                 did=func.coalesce(bound(checkins.c.did), checkins.c.did),
                 note=func.coalesce(bound(checkins.c.note), checkins.c.note),
-                answered_at=bound(checkins.c.answered_at, "now"),
+                answered_at=func.coalesce(
+                    bindparam("answered", type_=checkins.c.answered_at.type),
+                    checkins.c.answered_at,
+                ),
+                opened_at=case(
+                    (bindparam("opened", type_=Integer) == 1, bound(checkins.c.opened_at, "now")),
+                    (bindparam("opened", type_=Integer) == 0, null()),
+                    else_=checkins.c.opened_at,
+                ),
             )
         )
     )
@@ -346,6 +374,8 @@ class Turns(Queries):
             mood=record.mood,
             did=record.did,
             note=record.note,
+            answered=now if record.opened is None else None,
+            opened={True: 1, False: 0, None: -1}[record.opened],
             now=now,
         )
 

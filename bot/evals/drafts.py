@@ -163,9 +163,13 @@ def load_first_look(path: Path = FIRST_LOOK) -> dict[str, Any] | None:
 
 
 def evaluate(rules: Drafts, drafts: list[Labelled]) -> Report:
-    report = Report(scores={p.id: Score() for p in rules.patterns})
+    """Scores for the patterns this set labels. A finding of a pattern it does not label (a
+    boundary, self-blame: `drafts_safety` measures those) is not scored, and an affirming one
+    (a clear boundary, named as good) does not count as flagging a calm draft."""
+    scored = {p for d in drafts for p in d.patterns}
+    report = Report(scores={p.id: Score() for p in rules.patterns if p.id in scored})
     for draft in drafts:
-        findings = check(rules, draft.text)
+        findings = [f for f in check(rules, draft.text) if not rules.pattern(f.pattern).affirms]
         found = {f.pattern for f in findings}
         if draft.patterns:
             report.needy += 1
@@ -181,7 +185,7 @@ def evaluate(rules: Drafts, drafts: list[Labelled]) -> Report:
             else:
                 report.misses.append((pattern, draft))
         for finding in findings:
-            if finding.pattern not in draft.patterns:
+            if finding.pattern in scored and finding.pattern not in draft.patterns:
                 report.scores[finding.pattern].false_findings += 1
                 if draft.patterns:  # a calm draft's findings are listed under calm flagged
                     report.false_findings.append((finding, draft))

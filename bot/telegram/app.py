@@ -6,6 +6,7 @@ private-chat handlers come first and a catch-all for groups last.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -22,16 +23,20 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.service import Service
+from bot.telegram.backlog import Digest, Reader
 from bot.telegram.errors import make_error_handler
 from bot.telegram.handlers import Handlers
-from bot.telegram.ordering import PerChatOrder
+from bot.telegram.intake import Intake
+from bot.telegram.ordering import QUEUE, PerChatOrder
 from bot.telegram.sender import CheckinSender
 from bot.telegram.throttle import SharedLimiter, Throttle
 
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-"""New messages in a private chat; edits are deliberately left unanswered."""
+"""New messages in a private chat."""
+EDITED = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
+"""Her edits of messages she sent earlier: read for danger, answered once."""
 
 
 class SteadyApplication(Application):  # type: ignore[type-arg]
@@ -44,7 +49,9 @@ class SteadyApplication(Application):  # type: ignore[type-arg]
     /forget.
 
     Stopping tells the throttle first, so replies queued behind a flood wait
-    give up instead of holding the process for minutes (`Throttle.acquire`).
+    give up instead of holding the process for minutes (`Throttle.acquire`), and
+    waits for every update already taken in (`PerChatOrder` answers python-telegram-bot
+    as soon as an update is in its chat's line, before it is worked on).
     """
 
     def __init__(self, *, throttle: Throttle, **kwargs: Any) -> None:
@@ -57,7 +64,12 @@ class SteadyApplication(Application):  # type: ignore[type-arg]
 
     async def stop(self) -> None:
         self.throttle.closing = True
+        order = self.update_processor
+        if isinstance(order, PerChatOrder):
+            order.closing()
         await super().stop()
+        if isinstance(order, PerChatOrder):
+            await order.drained()
 
 
 def build(
@@ -75,6 +87,7 @@ def build(
     """
     messages = service.content.messages
     throttle = Throttle(settings.checkin_sends_per_second)
+    order = PerChatOrder(reader=Reader(service.worrying))
     senders: list[CheckinSender] = []
 
     async def post_init(app: Application) -> None:
@@ -82,6 +95,9 @@ def build(
             await app.bot.set_my_commands(
                 [BotCommand(name, text) for name, text in messages.commands.items()]
             )
+            # Anyone who opens her chat sees these: they say nothing about him or the marriage.
+            await app.bot.set_my_description(messages.description)
+            await app.bot.set_my_short_description(messages.short_description)
         except TelegramError as exc:  # the menu is a convenience; the bot works without it
             log.warning("could not register the command menu: %s", type(exc).__name__)
         if not (checkins and settings.checkin_sender):
@@ -93,6 +109,7 @@ def build(
             throttle,
             poll_seconds=settings.checkin_poll_seconds,
             clock=service.clock,
+            folds=service.db.folds,
         )
         sender.start()
         senders.append(sender)
@@ -104,14 +121,17 @@ def build(
     async def post_shutdown(app: Application) -> None:
         await service.close()
 
-    builder = builder or ApplicationBuilder()
+    if builder is None:  # polling reads each answer before it is parsed (see `intake`)
+        builder = ApplicationBuilder().get_updates_request(Intake(order, connection_pool_size=1))
     if settings.telegram_bot_token:
         builder = builder.token(settings.telegram_bot_token)
     app = (
         builder.base_url(settings.telegram_base_url)
         .application_class(SteadyApplication, {"throttle": throttle})
         .rate_limiter(SharedLimiter(throttle))
-        .concurrent_updates(PerChatOrder())
+        # Bounded: while the bot holds all it may, polling waits here (see `ordering`).
+        .update_queue(asyncio.Queue(maxsize=QUEUE))
+        .concurrent_updates(order)
         .job_queue(None)  # check-ins have their own sender; no idle scheduler
         .post_init(post_init)
         .post_stop(post_stop)
@@ -119,11 +139,18 @@ def build(
         .build()
     )
     h = Handlers(service)
+
+    async def caught_up(digest: Digest) -> None:
+        await h.caught_up(app, digest)
+
+    order.answer = caught_up
     app.add_handlers(
         [
             MessageHandler(PRIVATE & filters.COMMAND, h.command),
-            MessageHandler(PRIVATE & filters.TEXT, h.text),
+            # Words under a photo or a file are read like words typed alone.
+            MessageHandler(PRIVATE & (filters.TEXT | filters.CAPTION), h.text),
             MessageHandler(PRIVATE, h.other_message),
+            MessageHandler(EDITED, h.edited),
             CallbackQueryHandler(h.button),
             # Commands, mentions and replies to the bot; service messages get no answer.
             MessageHandler(

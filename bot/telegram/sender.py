@@ -14,6 +14,10 @@ and `sent` right after, so after a crash:
 The next slot is counted from the moment of claiming, at least `MIN_GAP`
 ahead, so after downtime she gets one catch-up check-in, not one per missed
 slot, and never two within a few hours. Memory holds one batch at a time.
+
+Sending goes round the chats: each pass reads every chat's oldest ready
+delivery (`Deliveries.waiting`), so one woman's many deliveries never hold up
+the others. A check-back more than an hour late is dropped, with a log line.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.content import Content
-from bot.core.checkins import rotation, wording
+from bot.core.checkins import answers, rotation, wording
 from bot.core.checkins.records import URGE, Claimed, Delivery, Due
 from bot.core.moments import urge
 from bot.core.replies import Reply
+from bot.db.folds import Folds, Opened
 from bot.db.queue import CheckinQueue
 from bot.service import Clock, utc_now
 from bot.telegram import render
@@ -44,6 +49,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 MAX_ATTEMPTS = 5
+FOLD_BATCH = 100
 BACKOFF = timedelta(seconds=30)
 """Retry after 30 s, 1 min, 2 min, 4 min; then the slot is given up."""
 MAX_PAUSE = 300.0
@@ -71,17 +77,20 @@ class CheckinSender:
         batch: int = BATCH,
         clock: Clock = utc_now,
         rng: random.Random | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        pause: Callable[[float], Awaitable[Any]] | None = None,
+        folds: Folds | None = None,
     ) -> None:
         self.content = content
         self.store = queue
+        self.folds = folds
         self.bot = bot
         self.throttle = throttle
         self.poll_seconds = poll_seconds
         self.batch = batch
         self.clock = clock
         self.rng = rng or random.Random()
-        self._sleep = sleep
+        self._pause = pause or self._until_stopped
+        """Waits between rounds: until stopped, or for so many seconds (tests: a fake clock)."""
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.sent = 0
@@ -139,14 +148,60 @@ class CheckinSender:
                 pause = self.poll_seconds
             else:
                 continue  # a full batch: there may be more due right now
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), pause)
+            await self._pause(pause)
+
+    async def _until_stopped(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
 
     async def tick(self) -> int:
-        """One round: claim what is due, then send everything that is ready. Returns claimed."""
+        """One round: claim what is due, send everything that is ready, fold back what was
+        opened a while ago. Returns claimed."""
         claimed = await self.claim()
         await self.drain()
+        await self.fold()
         return claimed
+
+    # ---- folding opened check-ins back ------------------------------------------------
+
+    async def fold(self) -> int:
+        """Fold every discreet check-in opened more than `FOLD_AFTER` ago back behind its
+        neutral line: someone else may pick up her phone. Returns how many were folded."""
+        if self.folds is None:
+            return 0
+        done = 0
+        while not self._stop.is_set():
+            due = await self.folds.due(self.clock() - answers.FOLD_AFTER, FOLD_BATCH)
+            folded = [await self._fold_one(opened) for opened in due]
+            done += sum(folded)
+            if len(due) < FOLD_BATCH or not any(folded):
+                break  # all done, or Telegram is holding us back: the next round tries again
+        return done
+
+    async def _fold_one(self, opened: Opened) -> int:
+        cover = wording.cover_message(self.content, opened.id, opened.cover)
+        await self.throttle.acquire(opened.chat_id, urgent=False)
+        extra = {"rate_limit_args": CLAIMED} if getattr(self.bot, "rate_limiter", None) else {}
+        try:
+            await self.bot.edit_message_text(
+                render.to_html(cover)[0],
+                chat_id=opened.chat_id,
+                message_id=opened.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=render.keyboard(cover),
+                **extra,
+            )
+        except RetryAfter as exc:
+            self.throttle.flood(opened.chat_id, retry_seconds(exc))
+            return 0  # still open: the next round tries again
+        except (Forbidden, BadRequest) as exc:
+            # Gone from her chat (hidden, deleted) or already showing its line: nothing to fold.
+            log.info("an opened check-in could not be folded back (%s)", type(exc).__name__)
+        except (NetworkError, TelegramError) as exc:
+            log.info("folding an opened check-in failed (%s); trying again", type(exc).__name__)
+            return 0
+        await self.folds.folded(opened)
+        return 1
 
     # ---- claiming ---------------------------------------------------------------------
 
@@ -164,6 +219,8 @@ class CheckinSender:
         """Send every queued check-in that is ready; returns how many went out."""
         done = 0
         while not self._stop.is_set():
+            if late := await self.store.expire(self.clock()):
+                log.info("%d check-backs more than an hour late were dropped", late)
             ready = await self.store.waiting(self.clock(), 100)
             if not ready:
                 break
@@ -184,12 +241,13 @@ class CheckinSender:
         return done
 
     def message_for(self, delivery: Delivery) -> tuple[Reply, bool]:
-        """What goes out, and whether without a sound: the check-back after /urge; a discreet
-        check-in's neutral line (silent, opened in place); or the check-in itself."""
-        if delivery.kind == URGE:
-            return urge.check_back(self.content, delivery.id), False
+        """What goes out, and whether without a sound: for a woman whose messages are discreet
+        (as her setting is now, not as it was when this was queued), a neutral line that opens
+        in place, silently; else the check-back after /urge or the check-in itself."""
         if delivery.cover:
             return wording.cover_message(self.content, delivery.id, delivery.cover), True
+        if delivery.kind == URGE:
+            return urge.check_back(self.content, delivery.id), False
         return wording.checkin_message(self.content, delivery.id, delivery.encouragement), False
 
     async def deliver(self, delivery: Delivery) -> int:
@@ -197,7 +255,7 @@ class CheckinSender:
         # Wait for a free slot first, mark the delivery, then take the slot: the slot's
         # time is the moment of sending, and a delivery never sits marked while waiting.
         await self.throttle.ready(delivery.chat_id)
-        if not await self.store.start_sending(delivery.id):
+        if not await self.store.start_sending(delivery):
             return 0  # she paused or stopped since it was claimed
         await self.throttle.acquire(delivery.chat_id, urgent=False)
         reply, quietly = self.message_for(delivery)
@@ -216,15 +274,15 @@ class CheckinSender:
             whole_bot = self.throttle.flood(delivery.chat_id, seconds)
             held = "every chat" if whole_bot else "one chat"
             log.warning("Telegram asked to slow down for %.0f s (%s held)", seconds, held)
-            await self.store.later(delivery.id, self.clock() + timedelta(seconds=seconds))
+            await self.store.later(delivery, self.clock() + timedelta(seconds=seconds))
             return 0
         except Forbidden:
             log.info("a check-in chat is closed to the bot; her schedule is switched off")
-            await self.store.failed(delivery.id, blocked_user=delivery.user_id)
+            await self.store.failed(delivery, blocked=True)
             return 0
         except BadRequest as exc:
             log.warning("Telegram refused a check-in (%s); moving on", type(exc).__name__)
-            await self.store.failed(delivery.id)
+            await self.store.failed(delivery)
             return 0
         except (NetworkError, TelegramError) as exc:
             attempts = delivery.attempts + 1
@@ -232,11 +290,11 @@ class CheckinSender:
                 log.warning(
                     "a check-in failed %d times (%s); giving up", attempts, type(exc).__name__
                 )
-                await self.store.failed(delivery.id)
+                await self.store.failed(delivery)
             else:
                 wait = BACKOFF * 2 ** (attempts - 1)
                 log.info("a check-in will be retried in %s (%s)", wait, type(exc).__name__)
-                await self.store.later(delivery.id, self.clock() + wait)
+                await self.store.later(delivery, self.clock() + wait)
             return 0
         if not await self.store.sent(delivery, message.message_id, self.clock()):
             # She asked to be forgotten while it was on its way: it goes too.

@@ -105,7 +105,7 @@ def test_help_mid_assessment_keeps_her_place(
     start_bot()
     at_second_question(api, content)
     api.send(HER, "/help")
-    api.wait_text(HER, content.messages.embrace_title)
+    api.wait_text(HER, content.messages.help_commands_title)  # page one of /help: the commands
     last = api.wait_for(
         lambda: api.visible(HER)[-1].text == content.steps[1].question and api.visible(HER)[-1]
     )
@@ -176,3 +176,35 @@ def test_a_check_in_is_set_up_and_delivered(
     api.press(HER, c.did_no)
     api.wait_text(HER, asked.if_no[:20])
     assert rows(db_url, "SELECT mood, did, status FROM checkins") == [(2, 0, "sent")]
+
+
+def test_after_an_alarm_check_ins_are_discreet_and_the_menu_names_nothing_about_him(
+    api: BotAPI, start_bot: Start, content: Content, db_url: URL
+) -> None:
+    c = content.checkins
+    start_bot()
+    api.send(HER, "/checkins")
+    api.press(HER, c.cadence("daily").label)  # type: ignore[union-attr]
+    api.wait_text(HER, c.ask_time)
+    api.send(HER, "21:00")
+    api.wait_text(HER, c.ask_zone)
+    api.press(HER, "UTC")
+    api.press(HER, c.discreet_no)  # she set them up plainly
+    api.wait_text(HER, "Next check-in:")
+
+    api.send(HER, "he hit me last night")
+    api.wait_text(HER, c.discreet_now)
+    due = instant(db_url, datetime.now(UTC) - timedelta(seconds=1))
+    execute(db_url, f"UPDATE schedules SET next_due_at = {due}")
+    checkin = api.wait_text(HER, c.covers[0].text, timeout=10)
+    assert checkin.labels == [c.open_label]
+    [sent] = [p for p in api.called("sendMessage") if c.covers[0].text in str(p.get("text"))]
+    assert str(sent.get("disable_notification")).lower() == "true"
+
+    about_him = ("him", "husband", "marriage", "leave", "text him")
+    menu = " ".join(f"{m['command']} {m['description']}".lower() for m in api.commands)
+    assert "moment" in menu
+    assert not any(f" {word}" in f" {menu}" for word in about_him)
+    assert not any(word in api.description.lower().split() for word in about_him)
+    assert api.description
+    assert api.short_description

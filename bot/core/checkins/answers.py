@@ -9,21 +9,25 @@ her first, never with a task about him. A discreet check-in opens in place.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.content import Content
 from bot.core import asks
 from bot.core.checkins import wording
-from bot.core.checkins.records import CHECKIN, Delivered, Record
-from bot.core.checkins.wording import DID, MOOD, NOTE, OPEN_CHECKIN
+from bot.core.checkins.records import CHECKIN, URGE, Delivered, Record
+from bot.core.checkins.wording import DID, FOLD_CHECKIN, MOOD, NOTE, OPEN_CHECKIN
 from bot.core.inputs import Action, Input, number
 from bot.core.moments import urge
 from bot.core.replies import Button, Reply, answered
 from bot.core.state import Noting, State
 from bot.core.turn import Context, Outcome
 
+FOLD_AFTER = timedelta(minutes=15)
+"""An opened discreet check-in folds back behind its neutral line this long after she opened
+it (the sender does it), so it does not sit open for whoever picks up her phone next."""
 NOTE_LIMIT = 500
 """A one-line note; longer text is cut here rather than refused."""
-REFERENCING = frozenset({MOOD, DID, NOTE, OPEN_CHECKIN, urge.AFTER})
+REFERENCING = frozenset({MOOD, DID, NOTE, OPEN_CHECKIN, FOLD_CHECKIN, urge.AFTER})
 """Buttons that carry the id of a delivery the turn must read."""
 
 
@@ -46,15 +50,38 @@ def _question(content: Content, found: Delivered) -> Reply:
     return Reply(text=asked.text, buttons=((yes, no),))
 
 
+def opened(content: Content, found: Delivered) -> Reply:
+    """A discreet check-in (or check-back) as it shows once opened, with "Hide" under it;
+    one she already answered shows her answer, not the buttons again."""
+    c = content.checkins
+    if found.kind == URGE:
+        back = urge.check_back(content, found.id)
+        return replace(back, buttons=(*back.buttons, wording.hide_button(content, found.id)))
+    if found.mood is None:
+        return wording.checkin_message(content, found.id, found.encouragement, opened=True)
+    said = answered(content, c.checkin_mood, c.mood_labels.get(found.mood, ""))
+    kept = wording.encouragement_text(content, found.encouragement)
+    text = f"{kept}\n\n{said}" if kept else said
+    return Reply(text=text, buttons=(wording.hide_button(content, found.id),), kind="checkin")
+
+
+def _open_or_fold(content: Content, state: State, action: Action, found: Delivered) -> Outcome:
+    """Open a discreet one in place (it folds back by itself later), or fold it back now."""
+    if action.name == OPEN_CHECKIN:
+        return Outcome(state, edit=opened(content, found), record=Record(found.id, opened=True))
+    cover = wording.cover_message(content, found.id, found.cover)
+    return Outcome(state, edit=cover, record=Record(found.id, opened=False))
+
+
 def button(content: Content, state: State, action: Action, ctx: Context) -> Outcome | None:
     """A tap on a check-in's buttons; None when the tap does not make sense (a forged one)."""
     c = content.checkins
     found = ctx.checkin
+    if found is not None and action.name in (OPEN_CHECKIN, FOLD_CHECKIN):
+        return _open_or_fold(content, state, action, found)
     if found is None or found.kind != CHECKIN:
         return _show(content, state, Reply(text=c.checkin_gone))
     value = action.arg.split(":", 1)[1] if ":" in action.arg else ""
-    if action.name == OPEN_CHECKIN:
-        return Outcome(state, edit=wording.checkin_message(content, found.id, found.encouragement))
     if action.name == MOOD:
         mood = number(value)
         labels = c.mood_labels
@@ -71,7 +98,12 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
         # The check-in keeps its encouragement; only the buttons give way to her answer.
         kept_text = wording.encouragement_text(content, found.encouragement)
         settle = f"{kept_text}\n\n{said_mood}" if kept_text else said_mood
-        return _show(content, state, *replies, settle=settle, record=Record(found.id, mood=mood))
+        record = Record(found.id, mood=mood)
+        if found.cover:  # a discreet one keeps its "Hide" until it folds back
+            hide = (wording.hide_button(content, found.id),)
+            edit = Reply(text=settle, buttons=hide, kind="checkin")
+            return _show(content, state, *replies, edit=edit, record=record)
+        return _show(content, state, *replies, settle=settle, record=record)
     if action.name == DID:
         if value not in ("yes", "no"):
             return None

@@ -62,16 +62,22 @@ class Delivered:
     encouragement: str = ""
     question: str | None = None
     kind: str = CHECKIN
+    cover: str | None = None
+    """The neutral line it was sent behind (None: sent plainly)."""
 
 
 @dataclass(frozen=True)
 class Record:
-    """An answer to store on check-in `checkin_id`; only the fields given change."""
+    """An answer to store on check-in `checkin_id`; only the fields given change.
+
+    `opened`: True when she opened it from behind its neutral line (it folds back later),
+    False when it folded back."""
 
     checkin_id: int
     mood: int | None = None
     did: bool | None = None
     note: str | None = None
+    opened: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -87,10 +93,12 @@ class Answered:
 
 @dataclass(frozen=True)
 class Later:
-    """A one-off delivery to queue in this turn: the check-back after /urge, at `due_at`."""
+    """A one-off delivery to queue in this turn: the check-back after /urge, at `due_at`;
+    `cover`: the neutral line to send it behind (her discreet setting), or None."""
 
     kind: str
     due_at: datetime
+    cover: str | None = None
 
 
 @dataclass(frozen=True)

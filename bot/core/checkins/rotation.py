@@ -20,6 +20,7 @@ from functools import lru_cache
 from bot.content import Content, Encouragement
 from bot.core import plan, schedule
 from bot.core.checkins.records import Claimed, Due
+from bot.core.safety.told import Told
 from bot.core.state import State
 
 MIN_GAP = timedelta(hours=12)
@@ -58,11 +59,13 @@ class _Known:
         found = self._pools.get(cases)
         if found is None:
             unsafe = "safety" in cases
+            guarded = unsafe or GUARDED in cases
             chosen = tuple(
                 e
                 for e in content.encouragements
                 if ("any" in e.situations or e.situations & cases)
                 and not (unsafe and e.coaching_only)
+                and not (guarded and e.confronts)
             )
             found = self._pools[cases] = (chosen, frozenset(e.id for e in chosen))
         return found
@@ -101,12 +104,21 @@ def _fingerprint(content: Content) -> str:
     return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
+GUARDED = "guarded"
+"""In a pool key: danger from him is on record (after the way back): no note that has her
+confront him."""
+
+
 def _situations(
-    content: Content, profile: Mapping[str, Sequence[str]] | None, unsafe: str | None
+    content: Content,
+    profile: Mapping[str, Sequence[str]] | None,
+    unsafe: str | None,
+    guarded: bool = False,
 ) -> frozenset[str]:
     if unsafe:
         return plan.situations(content, {}, unsafe)
-    return plan.situations(content, profile) if profile else frozenset()
+    found = plan.situations(content, profile) if profile else frozenset()
+    return found | {GUARDED} if guarded else found
 
 
 def rules(content: Content) -> str:
@@ -120,19 +132,27 @@ def rules(content: Content) -> str:
 
 
 def pool_key(
-    content: Content, profile: Mapping[str, Sequence[str]] | None, unsafe: str | None = None
+    content: Content,
+    profile: Mapping[str, Sequence[str]] | None,
+    unsafe: str | None = None,
+    guarded: bool = False,
 ) -> str:
     """Her pool as a short key for her schedule row: `safety` on the safety path, else her
-    case and exceptions (`dead_set drifting`), or `` with no answers yet."""
-    return " ".join(sorted(_situations(content, profile, unsafe)))
+    case and exceptions (`dead_set drifting`, and `guarded` with danger on record), or ``
+    with no answers yet."""
+    return " ".join(sorted(_situations(content, profile, unsafe, guarded)))
 
 
 def pool(
-    content: Content, profile: Mapping[str, Sequence[str]] | None, unsafe: str | None = None
+    content: Content,
+    profile: Mapping[str, Sequence[str]] | None,
+    unsafe: str | None = None,
+    guarded: bool = False,
 ) -> tuple[Encouragement, ...]:
     """Her situation's encouragements: the general ones and those for her case and exceptions
-    (on the safety path, those for it and none that move her toward him)."""
-    return _KNOWN.pool(content, _situations(content, profile, unsafe))[0]
+    (on the safety path, those for it and none that move her toward him; with danger on
+    record, none that has her confront him)."""
+    return _KNOWN.pool(content, _situations(content, profile, unsafe, guarded))[0]
 
 
 def _pick(pooled: Pool, seen: Sequence[str], rng: random.Random) -> tuple[Encouragement, list[str]]:
@@ -163,9 +183,12 @@ def pick(
     return _pick(_KNOWN.pool(content, _situations(content, profile, unsafe)), seen, rng)
 
 
-def next_question(content: Content, asked: str | None) -> str:
-    """The question about her after `asked`, in turn: never the same one twice in a row."""
+def next_question(content: Content, asked: str | None, safety: bool = False) -> str:
+    """The question about her after `asked`, in turn: never the same one twice in a row. On
+    the safety path (`safety`) none that is about him ("did you give him room")."""
     ids = _KNOWN.questions(content)
+    if safety:
+        ids = tuple(q.id for q in content.checkins.questions if not q.coaching_only)
     at = ids.index(asked) + 1 if asked in ids else 0
     return ids[at % len(ids)]
 
@@ -189,7 +212,7 @@ def _cases_of(content: Content, due: Due) -> tuple[frozenset[str], str, str | No
     if due.pool is not None and (due.pool_rules == current or due.state is None):
         return _KNOWN.cases(content, due.pool), due.pool, due.pool_rules
     state = State.from_dict(due.state, content)
-    cases = _situations(content, state.profile, state.unsafe)
+    cases = _situations(content, state.profile, state.unsafe, Told.of(state).guarded)
     return cases, " ".join(sorted(cases)), current
 
 
@@ -201,5 +224,5 @@ def decide(content: Content, due: Due, now: datetime, rng: random.Random) -> Cla
     following = None
     if due.snapshot is not None:
         following = _next_slot(due.snapshot.plan, now + MIN_GAP)
-    question = next_question(content, due.asked)
+    question = next_question(content, due.asked, "safety" in cases)
     return Claimed(chosen.id, seen, following, question, key, rules_used)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.content import Content
 from bot.core import schedule
+from bot.core.checkins.records import URGE, Delivery
 from bot.core.inputs import Action
 from bot.core.replies import Button, Reply, answered, rows
 from bot.core.schedule import Plan
@@ -31,9 +32,10 @@ DISCREET, COVER, DISCREET_SET = "ci_discreet", "ci_cover", "ci_discreet_set"
 SETUP_ACTIONS = frozenset({SETUP, DECLINE, CADENCE, WEEKDAY, TIME, ZONE, CLOCK, DISCREET, COVER})
 PAUSE, PAUSE_FOR, STOP, KEEP_PLAN = "ci_pause", "ci_pause_for", "ci_stop", "ci_keep"
 MANAGE_ACTIONS = frozenset({PAUSE, PAUSE_FOR, STOP, KEEP_PLAN, DISCREET_SET})
-MOOD, DID, NOTE, OPEN_CHECKIN = "mood", "did", "note", "ci_open"
-"""A check-in's buttons: how she is, her yes or no to its question, a note, open a discreet one."""
-ANSWER_ACTIONS = frozenset({MOOD, DID, NOTE, OPEN_CHECKIN})
+MOOD, DID, NOTE, OPEN_CHECKIN, FOLD_CHECKIN = "mood", "did", "note", "ci_open", "ci_fold"
+"""A check-in's buttons: how she is, her yes or no to its question, a note, open a discreet
+one, and fold an opened one back behind its neutral line ("Hide")."""
+ANSWER_ACTIONS = frozenset({MOOD, DID, NOTE, OPEN_CHECKIN, FOLD_CHECKIN})
 WEEK, OPEN = "week", "open"
 COMMANDS = frozenset({"checkins", "pause", "resume", "stop"})
 
@@ -114,10 +116,33 @@ def cover_message(content: Content, checkin_id: int, cover: str | None) -> Reply
     )
 
 
-def checkin_message(content: Content, checkin_id: int, encouragement: str) -> Reply:
-    """The check-in: the encouragement, then how she is holding up, with a button per level."""
+def checkin_message(
+    content: Content, checkin_id: int, encouragement: str, *, opened: bool = False
+) -> Reply:
+    """The check-in: the encouragement, then how she is holding up, with a button per level;
+    `opened` from behind a neutral line, with "Hide" to fold it back."""
     c = content.checkins
     text = encouragement_text(content, encouragement)
     buttons = tuple((Button(m.label, Action(MOOD, f"{checkin_id}:{m.value}")),) for m in c.moods)
+    if opened:
+        buttons = (*buttons, hide_button(content, checkin_id))
     body = f"{text}\n\n{c.checkin_mood}" if text else c.checkin_mood
     return Reply(text=body, buttons=buttons, kind="checkin")
+
+
+def hide_button(content: Content, checkin_id: int) -> tuple[Button, ...]:
+    """The row under an opened discreet check-in that folds it back behind its line."""
+    return (Button(content.checkins.fold_label, Action(FOLD_CHECKIN, str(checkin_id))),)
+
+
+def delivery_message(content: Content, delivery: Delivery) -> tuple[Reply, bool]:
+    """What a queued delivery shows, and whether it goes without a sound: for a woman whose
+    messages are discreet (as her setting is now, not as it was when it was queued), a neutral
+    line that opens in place, silently; else the check-back after /urge, or the check-in."""
+    from bot.core.moments import urge  # the check-back's wording lives with /urge
+
+    if delivery.cover:
+        return cover_message(content, delivery.id, delivery.cover), True
+    if delivery.kind == URGE:
+        return urge.check_back(content, delivery.id), False
+    return checkin_message(content, delivery.id, delivery.encouragement), False

@@ -1,9 +1,10 @@
 """The short danger check, offered after "Not sure": yes/no questions on the strongest signs.
 
 The questions come from `content/safety_plan.yaml` (Danger Assessment, DASH).
-She can skip any, or all. Nothing is scored or shown as a verdict on him: any
-"yes" says plainly that the sign is linked to serious danger and puts the
-helplines first, and she stays on the safety path whatever she answers.
+She can skip any, or all. Nothing is scored or shown as a verdict on him. A
+"yes" is heard at once, with one kind line before the next question, and the
+sign is kept on her state for good (only /forget clears it), so every feature
+knows it (`safety.told`). The closing words fit how many signs she named.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ from bot.core.state import DangerCheck, State, graver
 from bot.core.turn import Outcome
 
 
-def _done(content: Content, state: State, found: bool) -> Outcome:
+def _done(content: Content, state: State, named: tuple[str, ...]) -> Outcome:
     """The check is over: what it found, then the questions waiting (held) where she left them."""
     check = content.safety_plan.danger_check
     after = replace(state, overlay=None)
-    if found:
+    if named:
         after = replace(after, unsafe=graver(after.unsafe, "danger"))
-        return Outcome(
-            after, (Reply(text=check.any_yes, kind="resources"), *asks.held(content, after))
-        )
+        said = check.one_sign if len(named) == 1 else check.some_signs
+        return Outcome(after, (Reply(text=said, kind="resources"), *asks.held(content, after)))
     return Outcome(after, (Reply(text=check.all_clear), asks.go_on(content)))
 
 
@@ -46,11 +46,19 @@ def handle(content: Content, state: State, event: Input) -> Outcome:
         index, _, said = event.arg.partition(":")
         if index == str(overlay.index) and said in ("yes", "no", "skip"):
             label = {"yes": check.yes_label, "no": check.no_label, "skip": check.skip_label}[said]
-            settle = answered(content, check.questions[overlay.index].text, label)
-            found = overlay.found or said == "yes"
+            asked = check.questions[overlay.index]
+            settle = answered(content, asked.text, label)
+            named, heard = overlay.named, ()
+            if said == "yes":
+                named = (*named, asked.id)
+                # Kept at once: a sign she named is never lost, even if she stops here.
+                signs = state.signs if asked.id in state.signs else (*state.signs, asked.id)
+                state = replace(state, signs=signs)
+                heard = (Reply(text=asked.heard),)
             following = overlay.index + 1
             if following >= len(check.questions):
-                return replace(_done(content, state, found), settle=settle)
-            moved = replace(state, overlay=DangerCheck(following, found))
-            return Outcome(moved, (danger_question(content, following),), settle=settle)
+                done = _done(content, state, named)
+                return replace(done, replies=(*heard, *done.replies), settle=settle)
+            moved = replace(state, overlay=DangerCheck(following, named))
+            return Outcome(moved, (*heard, danger_question(content, following)), settle=settle)
     return Outcome(state, asks.prompt(content, state))

@@ -6,7 +6,7 @@ country question is asked once, and skipping it is always fine.
 
 from __future__ import annotations
 
-from bot.content import Content, Country
+from bot.content import Content, Country, Line
 from bot.core.inputs import Action
 from bot.core.replies import Button, Reply, rows
 
@@ -15,28 +15,43 @@ COUNTRY = "country"
 OTHER, SKIP = "other", "skip"
 
 
-def _country_block(content: Content, country: Country) -> str:
+OWN, HIM = "own", "him"
+"""The two risks: her own life (the crisis lines), danger from him (the domestic-violence lines)."""
+
+
+def _lines(lines: tuple[Line, ...], risk: str | None) -> list[Line]:
+    """The lines for `risk`: for her own life the crisis lines only; for danger from him (or
+    when no risk is named) every line, the domestic-violence ones first."""
+    if risk == OWN:
+        return [line for line in lines if line.kind == "crisis"]
+    return sorted(lines, key=lambda line: line.kind != "domestic_violence")
+
+
+def _country_block(content: Content, country: Country, risk: str | None) -> str:
     lines = [
         country.name,
         "• " + content.messages.emergency_line.format(number=country.emergency),
-        *(f"• {line.name}: {line.contact}" for line in country.lines),
+        *(f"• {line.name}: {line.contact}" for line in _lines(country.lines, risk)),
     ]
     return "\n".join(lines)
 
 
-def resources(content: Content, country: str | None = None) -> Reply:
+def resources(content: Content, country: str | None = None, risk: str | None = None) -> Reply:
     """The resources: her country's lines when known; every country we list when not yet told;
-    the worldwide directories always."""
+    the worldwide directories always. For her own life (`risk` OWN) the crisis lines, with
+    words for that; otherwise the domestic-violence lines first."""
     res = content.resources
     if country in (OTHER, SKIP):
         shown: list[Country] = []
     else:
         mine = [c for c in res.countries if c.code == country]
         shown = mine or list(res.countries)
-    directory = "\n".join(f"• {line.name}: {line.contact}" for line in res.directory)
+    listed = _lines(res.directory, risk)
+    directory = "\n".join(f"• {line.name}: {line.contact}" for line in listed)
+    intro = content.crisis.own.intro if risk == OWN else res.intro
     blocks = [
-        res.intro,
-        *(_country_block(content, c) for c in shown),
+        intro,
+        *(_country_block(content, c, risk) for c in shown),
         f"{content.messages.directory_title}\n{directory}",
     ]
     return Reply(text="\n\n".join(blocks), kind="resources")
