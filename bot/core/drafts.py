@@ -180,8 +180,8 @@ def summary(rules: Drafts, findings: Sequence[Finding], *, safety_path: bool = F
     if not findings:
         parts.append(t.nothing_stands_out)
         return "\n\n".join(parts)
-    if any(not rules.pattern(f.pattern).affirms for f in findings):
-        parts.append(t.intro)
+    if not safety_path and any(not rules.pattern(f.pattern).affirms for f in findings):
+        parts.append(t.intro)  # how it may come across to him: not the question on this path
     named = []
     for finding in findings:
         quoted = t.you_wrote.replace(QUOTE_PLACEHOLDER, _shorten(finding.quote))

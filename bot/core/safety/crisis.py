@@ -54,15 +54,15 @@ def own_life(content: Content, state: State) -> tuple[Reply, ...]:
 
 def _lines(content: Content, state: State, risks: tuple[str, ...]) -> tuple[Reply, ...]:
     """What the confident risks bring, before anything else."""
+    ask = () if state.country else asks.safety_replies(content, state)[1:]
     if HIM not in risks:
-        return own_life(content, state)
+        return (*own_life(content, state), *ask)
     intro = Reply(text=content.messages.crisis_intro, kind="resources")
     if OWN not in risks:
         return (intro, *asks.safety_replies(content, state))
     # Both: every line (the domestic-violence ones first), and the words for her own life.
     own = content.crisis.own
     care = Reply(text="\n\n".join((own.kind_word, own.next_step, own.tonight)))
-    ask = () if state.country else asks.safety_replies(content, state)[1:]
     return (intro, resources(content, state.country), care, *ask)
 
 
