@@ -25,12 +25,13 @@ FIRST_LOOK = CATEGORIES / "first_look.yaml"
 LEGACY_SETS = (DATA / "crisis_messages.yaml", DATA / "crisis_heldout.yaml")
 DEFAULT_SETS = LEGACY_SETS
 LABELS = ("crisis", "ordinary")
-SPLITS = ("dev", "fresh", "second", "third", "fourth", "extra", "extra2")
+SPLITS = ("dev", "fresh", "second", "third", "fourth", "extra", "extra2", "fifth")
 """`fresh`: kept apart when written and measured once, before any tuning, for the first look;
 `second` and `third`: each written after the tuning before it and measured once, before any
 change for it; `fourth`: written by writers who had not seen the screen, for the graded
 screen's first look; `extra`: written for training by writers who had not seen the screen
-or the fourth batch (like `dev`)."""
+or the fourth batch (like `dev`); `fifth`: written by writers who had seen neither the screen
+nor any earlier message, for a first look at the screen as tuned on every earlier batch."""
 OVERALL = "overall"
 
 
