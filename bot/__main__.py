@@ -312,13 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     screen.add_argument(
         "section",
         nargs="?",
-        choices=["graded_first_look"],
+        choices=["graded_first_look", "fifth_look"],
         help="record: which figures (each is written once, before the tuning it measures)",
     )
     screen.add_argument("--data", type=Path, action="append", help="labelled YAML (repeatable)")
     screen.add_argument(
         "--holdout",
-        choices=["fresh", "second", "third", "fourth"],
+        choices=["fresh", "second", "third", "fourth", "fifth"],
         action="append",
         default=[],
         help="train: leave this split out (repeatable; to reproduce a look)",
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         return safety_train(content, args.holdout)
     if args.command == "safety" and args.task == "record":
         if args.section is None:
-            parser.error("safety record needs a section: graded_first_look")
+            parser.error("safety record needs a section: graded_first_look or fifth_look")
         return safety_record(content, args.section)
     if args.command == "safety":
         return safety_eval(content, args.data, not args.no_cv)

@@ -34,8 +34,14 @@ SECTIONS = {
         "thresholds set on cross-validated scores) on the fourth batch, before any rule or head "
         "was changed for it"
     ),
+    "fifth_look": (
+        "the graded screen as tuned on every earlier batch (rules and heads as shipped, the heads "
+        "trained on every split but the fifth) on the fifth batch, written by writers who had "
+        "seen neither the screen nor any earlier message, before any rule or head was changed "
+        "for it"
+    ),
 }
-MEASURED = {"fourth_before": "fourth", "graded_first_look": "fourth"}
+MEASURED = {"fourth_before": "fourth", "graded_first_look": "fourth", "fifth_look": "fifth"}
 
 
 def record(
@@ -83,7 +89,8 @@ def _fingerprints() -> dict[str, str]:
 
 
 def first_look_lines(path: Path = safety_eval.FIRST_LOOK) -> list[str]:
-    """The graded first look as recorded, beside the old screen's on the same batch."""
+    """The graded first looks as recorded: the fourth batch's beside the old screen's on the
+    same batch, then the fifth batch's."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if "graded_first_look" not in data:
         return ["# the graded screen's first look is not recorded yet"]
@@ -95,15 +102,28 @@ def first_look_lines(path: Path = safety_eval.FIRST_LOOK) -> list[str]:
             g: {"met": f["recall"], "shown": f["false_alarms"], "asked": 0.0}
             for g, f in old.items()
         }
-    recorded = data["graded_first_look"]
+    out = _look_lines(data, "graded_first_look", "safety.graded.first_look", columns)
+    if "fifth_look" in data:
+        fifth = {"graded, fifth look": data["fifth_look"]["fifth"]}
+        out += ["", *_look_lines(data, "fifth_look", "safety.graded.fifth_look", fifth)]
+    return out
+
+
+def _look_lines(
+    data: dict[str, Any], section: str, prefix: str, columns: dict[str, Any]
+) -> list[str]:
+    """One recorded look: its table, its overall figures and the first-look targets it missed."""
+    recorded = data[section]
+    split = MEASURED[section]
+    look = recorded[split]
     title = (
-        f"first look on the fourth batch (recorded {recorded['date']} at {recorded['commit']}, "
-        "before any tuning on it)"
+        f"{section.replace('_', ' ')} on the {split} batch (recorded {recorded['date']} at "
+        f"{recorded['commit']}, before any tuning on it)"
     )
     missed = bands.missed_targets(look, bands.TARGETS["first_look"])
     return [
         *bands.table(title, columns, list(look)),
-        *bands.overall_lines("safety.graded.first_look", look),
+        *bands.overall_lines(prefix, look),
         *(f"# first-look target missed: {m}" for m in missed),
     ]
 
