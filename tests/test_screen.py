@@ -84,14 +84,14 @@ def test_the_heads_were_trained_on_todays_sets_behind_todays_benign_list(
 
 
 @pytest.mark.parametrize("path", CATEGORY_FILES, ids=[p.stem for p in CATEGORY_FILES])
-def test_every_category_has_forty_crisis_and_forty_ordinary_messages_and_four_later_batches(
+def test_every_category_has_forty_crisis_and_forty_ordinary_messages_and_five_later_batches(
     path: Path,
 ) -> None:
     messages = safety_eval.load(path)
 
     assert sum(m.crisis for m in messages) >= 40
     assert sum(not m.crisis for m in messages) >= 40
-    for split, least in (("fresh", 10), ("second", 8), ("third", 12), ("fourth", 16)):
+    for split, least in (("fresh", 10), ("second", 8), ("third", 12), ("fourth", 16), ("fifth", 16)):
         batch = [m for m in messages if m.split == split]
         assert sum(m.crisis for m in batch) >= least, split
         assert sum(not m.crisis for m in batch) >= least, split
@@ -349,7 +349,7 @@ def test_trained_heads_survive_their_weights_file(
             assert loaded[risk].model.score(text) == pytest.approx(model.score(text), abs=1e-3)
 
 
-@pytest.mark.parametrize("section", ["graded_first_look", "fourth_before"])
+@pytest.mark.parametrize("section", ["graded_first_look", "fourth_before", "fifth_look"])
 def test_each_graded_look_was_recorded_once_and_cannot_be_recorded_again(
     tmp_path: Path, content: Content, section: str
 ) -> None:
@@ -385,6 +385,8 @@ def test_safety_eval_prints_every_look_tuned_and_timing_figures(content: Content
         "safety.graded.first_look.met",
         "safety.graded.first_look.shown",
         "safety.graded.first_look.asked",
+        "safety.graded.fifth_look.met",
+        "safety.graded.fifth_look.shown",
         "safety.graded.tuned.met",
         "safety.graded.tuned.shown",
         "safety.graded.tuned.asked",
