@@ -14,6 +14,7 @@ from bot.core import router
 from bot.core.asks import CRISIS_ANSWER
 from bot.core.inputs import Action, Command, Text
 from bot.core.safety import reading
+from bot.core.safety.resources import COUNTRY
 from bot.core.state import Asked, Mode, State
 from bot.core.turn import Outcome
 from tests.test_flow import labels, press, walk
@@ -74,6 +75,22 @@ def test_her_own_crisis_gets_the_crisis_lines_and_no_domestic_violence_plan(
     assert not any(title in said for title in safety_plan_titles(content))
     assert out.state.unsafe is None  # her path is hers: this is not danger from him
     assert out.state.risks == ("own",)
+
+
+def test_her_country_after_her_own_crisis_brings_that_countrys_crisis_lines_not_the_dv_ones(
+    content: Content,
+) -> None:
+    crisis = router.respond(content, State(profile={"safety": ("yes",)}), Text(OWN_SURE))
+    country = next(c for c in content.resources.countries if c.code == "GB")
+
+    out = router.respond(content, crisis.state, Action(COUNTRY, "GB"))
+
+    said = shown_text(out)
+    assert out.state.country == "GB"
+    assert any(line.name in said for line in country.lines if line.kind == "crisis")
+    assert not any(name in said for name in dv_lines(content))
+    assert content.resources.intro not in said  # "whatever is happening in your marriage"
+    assert content.crisis.own.intro in said
 
 
 def test_danger_from_him_gets_the_domestic_violence_lines_and_the_safety_path(

@@ -12,7 +12,9 @@ from bot.content import Content
 from bot.core import asks
 from bot.core.inputs import HIDE, Action
 from bot.core.replies import Effect, answered
+from bot.core.safety.reading import OWN
 from bot.core.safety.resources import COUNTRY, SKIP, known_country, resources
+from bot.core.safety.told import Told
 from bot.core.state import Mode, State
 from bot.core.turn import Outcome
 
@@ -33,4 +35,8 @@ def button(content: Content, state: State, action: Action) -> Outcome | None:
     settle = answered(content, m.country_question, said)
     if told.mode is Mode.HELD or code == SKIP:
         return Outcome(told, asks.prompt(content, told), settle=settle)
-    return Outcome(told, (resources(content, code), *asks.prompt(content, told)), settle=settle)
+    # Her country's lines for what she told the bot: the crisis lines after words about her own
+    # life alone, the domestic-violence lines (which carry the crisis line too) otherwise.
+    risk = OWN if Told.of(told).own_life and not Told.of(told).guarded else None
+    lines = resources(content, code, risk)
+    return Outcome(told, (lines, *asks.prompt(content, told)), settle=settle)
