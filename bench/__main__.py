@@ -1,7 +1,7 @@
 """`python -m bench [NAME | all]`: the benchmarks' figures, not tests.
 
-NAME is updates, checkins, sendrate, startup, latency, screen, fairness or
-backlog. Runs the benchmarks asked for, in this order, and prints one `name value unit`
+NAME is updates, checkins, sendrate, startup, latency, screen, fairness,
+backlog or lateness. Runs the benchmarks asked for, in this order, and prints one `name value unit`
 line per figure on stdout, so two runs can be diffed or read by a script.
 Figures depend on the machine, so they are printed (and quoted in the README),
 never asserted. Progress goes to stderr, and only on a terminal. Run it from a
@@ -17,7 +17,17 @@ from collections.abc import Sequence
 
 from bench.common import Out
 
-NAMES = ("updates", "checkins", "sendrate", "startup", "latency", "screen", "fairness", "backlog")
+NAMES = (
+    "updates",
+    "checkins",
+    "sendrate",
+    "startup",
+    "latency",
+    "screen",
+    "fairness",
+    "backlog",
+    "lateness",
+)
 SIZES = (100_000, 1_000_000)
 RATES = (10.0, 30.0)
 SECONDS = 30.0
@@ -33,6 +43,7 @@ def run(
     pause: tuple[float, float] = PAUSE,
     burst: int | None = None,
     chats: int | None = None,
+    schedules: int | None = None,
     out: Out = print,
 ) -> int:
     """Run benchmark `name` (or all of them); an error ends the run with its message.
@@ -43,6 +54,7 @@ def run(
         fairness,
         jobqueue,
         latency,
+        lateness,
         screen,
         sendrate,
         startup,
@@ -78,6 +90,8 @@ def run(
             fairness.measure(content, out, seconds=scene, burst=burst or fairness.BURST)
         elif each == "backlog":
             backlog.measure(out, chats=chats or backlog.CHATS)
+        elif each == "lateness":
+            lateness.measure(content, out, count=schedules or lateness.SCHEDULES)
         else:
             raise ValueError(f"no benchmark named {each!r}; choose from {', '.join(NAMES)}")
     return 0
@@ -109,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         "--chats", type=int, default=None, help="backlog: chats sending one message (100,000)"
     )
     parser.add_argument(
+        "--schedules", type=int, default=None, help="lateness: schedules (1,000,000)"
+    )
+    parser.add_argument(
         "--pause",
         type=float,
         nargs=2,
@@ -128,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         pause=(args.pause[0], args.pause[1]),
         burst=args.burst,
         chats=args.chats,
+        schedules=args.schedules,
     )
 
 

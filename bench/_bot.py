@@ -21,6 +21,7 @@ from bot.content import END, Content, ContentError, Step, load_content
 from bot.core.asks import question
 from bot.core.checkins.records import Claimed, Due
 from bot.core.checkins.rotation import pool_key, rules
+from bot.core.checkins.spread import WINDOW
 from bot.core.inputs import DONE, Action, Choice
 from bot.core.safety import reading as graded_reading
 from bot.core.safety.heads import packaged
@@ -41,6 +42,7 @@ from bot.telegram.throttle import SharedLimiter, Throttle
 __all__ = [
     "DONE",
     "END",
+    "WINDOW",
     "Action",
     "CheckinQueue",
     "CheckinSender",

@@ -20,6 +20,11 @@ def main(argv: list[str]) -> int:
         from bench._bot import load_content, load_settings
 
         found = checkins.claims(load_content(load_settings().content_dir), **kwargs)
+    elif task == "lateness":
+        from bench import lateness
+        from bench._bot import load_content, load_settings
+
+        found = lateness.send_day(load_content(load_settings().content_dir), **kwargs)
     elif task == "collector":
         from bench import startup
 

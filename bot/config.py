@@ -21,6 +21,8 @@ from bot.db import url as db_url
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_SWITCH = {"on": True, "true": True, "1": True, "yes": True}
+_SWITCH |= {"off": False, "false": False, "0": False, "no": False}
 
 
 class ConfigError(ValueError):
@@ -37,6 +39,9 @@ class Settings:
     log_level: str = "INFO"
     checkin_sender: bool = True
     checkin_sends_per_second: int = 30
+    allow_paid_broadcast: bool = False
+    """Telegram's paid broadcasts: check-ins beyond the free 30 a second carry
+    `allow_paid_broadcast` (up to 1,000 a second, each such message paid for in Stars)."""
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = "127.0.0.1"
@@ -78,7 +83,13 @@ class Settings:
         sender = (get(sender_name) or "on").lower()
         if sender not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
             raise ConfigError(f"{sender_name} must be on or off, not {sender!r}")
-        rate = get("CHECKIN_SENDS_PER_SECOND") or "30"
+        paid_text = (get("ALLOW_PAID_BROADCAST") or "off").lower()
+        if paid_text not in _SWITCH:
+            raise ConfigError(f"ALLOW_PAID_BROADCAST must be on or off, not {paid_text!r}")
+        paid = _SWITCH[paid_text]
+        # Paid broadcasts are for sending faster than 30 a second: on, the rate defaults to
+        # Telegram's paid limit.
+        rate = get("CHECKIN_SENDS_PER_SECOND") or ("1000" if paid else "30")
         if not rate.isdecimal() or not 1 <= int(rate) <= 1000:
             raise ConfigError(
                 f"CHECKIN_SENDS_PER_SECOND must be a whole number from 1 to 1000, not {rate!r}"
@@ -98,6 +109,7 @@ class Settings:
         return cls(
             checkin_sender=sender in ("on", "true", "1", "yes"),
             checkin_sends_per_second=int(rate),
+            allow_paid_broadcast=paid,
             webhook_url=webhook_url,
             webhook_secret=secret,
             webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from bot.content import Content
 from bot.core import progress, router, seen
-from bot.core.checkins import rotation
+from bot.core.checkins import nearby, rotation, spread
 from bot.core.checkins.answers import referenced
 from bot.core.checkins.records import Delivered, Snapshot
 from bot.core.inputs import Input
@@ -155,8 +155,27 @@ class Service:
             shows.append(self._export(done.export or {}, now))
         elif outcome.effect is Effect.PROGRESS:
             shows.append(await self._progress(done.history or [], outcome.state.drafts))
+        after = await self._quieter(outcome, now)
         delete = tuple(sorted({m for c, m in done.deletable if c == chat_id}))
-        return Response(outcome, (*shows, *outcome.replies), delete, done.unrecorded)
+        return Response(outcome, (*shows, *outcome.replies, *after), delete, done.unrecorded)
+
+    async def _quieter(self, outcome: Outcome, now: datetime) -> tuple[Reply, ...]:
+        """When she just chose a time around which more check-ins are due than the window
+        she was told about can hold, a quieter time nearby (`nearby`)."""
+        write = outcome.write
+        due = nearby.checked(write)
+        if write is None or due is None:
+            return ()
+        most = nearby.capacity()
+        if await self.db.queue.crowd(due, spread.WINDOW) <= most:
+            return ()
+        for other in nearby.candidates(due):
+            if (
+                other > now
+                and await self.db.queue.crowd(other, spread.WINDOW) < most * nearby.QUIETER
+            ):
+                return (nearby.offer(self.content, write.plan, due, other),)
+        return ()
 
     def _export(self, tables: dict[str, Any], now: datetime) -> Document:
         document = {"exported_at": now.isoformat(), "tables": tables}

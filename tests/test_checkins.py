@@ -127,7 +127,8 @@ def test_checkins_walks_her_through_cadence_time_and_zone_and_confirms_locally(
     assert texts(her.say("Europe/Berlin")) == [c.ask_discreet]
     done = her.press(c.discreet_no)
 
-    assert texts(done) == [c.confirmed.format(when="Tuesday 19:30", zone="Europe/Berlin")]
+    confirmed = c.confirmed.format(when="Tuesday 19:30", zone="Europe/Berlin")
+    assert texts(done) == [f"{confirmed} {c.around.format(minutes=30)}"]  # told how far around
     assert done.write is not None
     assert done.write.cover is None
     assert her.schedule is not None

@@ -91,7 +91,13 @@ def test_every_category_has_forty_crisis_and_forty_ordinary_messages_and_five_la
 
     assert sum(m.crisis for m in messages) >= 40
     assert sum(not m.crisis for m in messages) >= 40
-    for split, least in (("fresh", 10), ("second", 8), ("third", 12), ("fourth", 16), ("fifth", 16)):
+    for split, least in (
+        ("fresh", 10),
+        ("second", 8),
+        ("third", 12),
+        ("fourth", 16),
+        ("fifth", 16),
+    ):
         batch = [m for m in messages if m.split == split]
         assert sum(m.crisis for m in batch) >= least, split
         assert sum(not m.crisis for m in batch) >= least, split

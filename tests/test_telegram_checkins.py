@@ -89,7 +89,8 @@ async def test_a_check_in_set_a_minute_ahead_arrives_and_is_answered(
     await her.send("15:43")  # typed
     await her.press("UTC")  # tapped
     await her.press(c.discreet_no)
-    assert her.last().plain == c.confirmed.format(when="Tuesday 15:43", zone="UTC")
+    confirmed = c.confirmed.format(when="Tuesday 15:43", zone="UTC")
+    assert her.last().plain == f"{confirmed} {c.around.format(minutes=30)}"
 
     await sender.tick()
     assert content.checkins.checkin_mood not in her.last().plain  # not yet

@@ -107,8 +107,13 @@ class Checkins(ContentModel):
     bad_clock: Text
     zone_guessed: Annotated[Filled, fills("zone", "offset")]
     confirmed: Annotated[Filled, fills("when", "zone")]
+    around: Annotated[Filled, fills("minutes")]
+    crowded: Annotated[Filled, fills("time", "minutes", "nearby")]
+    move_label: Annotated[FilledLabel, fills("nearby")]
     # seeing and changing them
     status: Annotated[Filled, fills("plan", "zone", "when")]
+    lately: Annotated[Filled, fills("minutes")]
+    lately_on_time: Text
     status_paused_open: Annotated[Filled, fills("plan", "zone")]
     change_label: Label
     pause_label: Label

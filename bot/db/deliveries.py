@@ -20,9 +20,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, case, exists, select, update
+from sqlalchemy import Integer, bindparam, case, exists, func, select, update
 
-from bot.core.checkins.records import URGE, Delivery
+from bot.core.checkins.records import CHECKIN, SAFETY, URGE, Delivery
 from bot.db.chat import ChatMessages
 from bot.db.models import (
     EXPIRED,
@@ -87,16 +87,20 @@ class Deliveries(Queries):
                 case(
                     (schedules.c.user_id.is_(None), checkins.c.cover), else_=schedules.c.cover
                 ).label("cover"),
+                checkins.c.due_at,
             )
             .select_from(checkins.outerjoin(schedules, schedules.c.user_id == checkins.c.user_id))
             .where(_ready(), _her_oldest_ready())
-            .order_by(checkins.c.id)
+            # The safety path's first: when a busy minute is going out, hers is never the
+            # late one. The ready rows are one claim's, so ordering them costs little.
+            .order_by(case((schedules.c.pool == SAFETY, 0), else_=1), checkins.c.id)
             .limit(bindparam("limit", type_=Integer))
         )
     )
 
     async def waiting(self, now: datetime, limit: int) -> list[Delivery]:
-        """Queued check-ins ready to go: each woman's oldest, the oldest of those first."""
+        """Queued check-ins ready to go: each woman's oldest, the safety path's first, then
+        the oldest."""
         async with self._db.transaction() as tx:
             rows = await tx.all(self._waiting, now=now, limit=limit)
         return [
@@ -108,6 +112,7 @@ class Deliveries(Queries):
                 r["attempts"],
                 r["kind"],
                 r["cover"],
+                r["due_at"],
             )
             for r in rows
         ]
@@ -156,6 +161,25 @@ class Deliveries(Queries):
         )
     )
 
+    _late = Statement(
+        # The farthest of her last few, fading by a quarter each time: one late evening is
+        # still shown the next day, and forgotten after a week on time.
+        lambda d: (
+            update(schedules)
+            .where(schedules.c.user_id == _uid)
+            .values(
+                late_seconds=case(
+                    (
+                        func.coalesce(schedules.c.late_seconds, 0) * 3 // 4
+                        > bindparam("late", type_=Integer),
+                        func.coalesce(schedules.c.late_seconds, 0) * 3 // 4,
+                    ),
+                    else_=bindparam("late", type_=Integer),
+                )
+            )
+        )
+    )
+
     async def sent(self, delivery: Delivery, message_id: int, now: datetime) -> bool:
         """Record that it went out, and its message id in her chat, in one transaction.
 
@@ -173,6 +197,9 @@ class Deliveries(Queries):
             if marked != 1:
                 return False
             await self._chat.remember_in(tx, delivery.user_id, delivery.chat_id, [message_id], now)
+            if delivery.kind == CHECKIN and delivery.due_at is not None:
+                late = round(abs((now - delivery.due_at).total_seconds()))
+                await tx.run(self._late, user_id=delivery.user_id, late=late)
             return True
 
     _later = Statement(

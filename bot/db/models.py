@@ -23,8 +23,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.core.checkins.records import SAFETY
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -112,6 +115,16 @@ class Schedule(Base):
     """
 
     __tablename__ = "schedules"
+    __table_args__ = (
+        # The safety path's due rows, claimed first; only their rows are in it, so moving
+        # anyone else's slot on costs it nothing.
+        Index(
+            "ix_schedules_safety_due",
+            "next_due_at",
+            sqlite_where=text(f"pool = '{SAFETY}'"),
+            postgresql_where=text(f"pool = '{SAFETY}'"),
+        ),
+    )
 
     user_id: Mapped[int] = mapped_column(TelegramId, _her(), primary_key=True, autoincrement=False)
     chat_id: Mapped[int] = mapped_column(TelegramId)
@@ -135,6 +148,9 @@ class Schedule(Base):
     pool_rules: Mapped[str | None] = mapped_column(String(16))
     """The plan.yaml rules `pool` was worked out under; NULL, or other rules than today's:
     the next claim works `pool` out again from her state."""
+    late_seconds: Mapped[int | None]
+    """How far from her time her check-ins have lately gone out, in seconds (the farthest of
+    the last few, fading), for /checkins; NULL until one has gone out."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

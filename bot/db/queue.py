@@ -9,7 +9,7 @@ most one check-back waiting: a new /urge replaces the one before.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     bindparam,
     case,
+    func,
     literal_column,
     null,
     select,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 
 from bot.core.checkins.records import (
     CHECKIN,
+    SAFETY,
     URGE,
     Answered,
     Claimed,
@@ -71,7 +73,12 @@ def snapshot(row: dict[str, Any]) -> Snapshot | None:
     if plan is None:
         return None
     return Snapshot(
-        plan, row["next_due_at"], row["paused_until"], bool(row["active"]), row["cover"]
+        plan,
+        row["next_due_at"],
+        row["paused_until"],
+        bool(row["active"]),
+        row["cover"],
+        row.get("late_seconds"),
     )
 
 
@@ -93,6 +100,25 @@ def _state_unless_pool_known() -> Any:
     return type_coerce(case((known, null()), else_=state), users.c.state.type).label("state")
 
 
+def _due_rows() -> Any:
+    """Due schedule rows, oldest slot first, as a claim reads them (the caller adds which)."""
+    return (
+        select(
+            schedules.c.user_id,
+            schedules.c.chat_id,
+            *_plan(),
+            schedules.c.seen,
+            schedules.c.asked,
+            schedules.c.pool,
+            schedules.c.pool_rules,
+            _state_unless_pool_known(),
+        )
+        .order_by(schedules.c.next_due_at)
+        .limit(bindparam("limit", type_=Integer))
+        .with_for_update(of=schedules, skip_locked=True)
+    )
+
+
 class CheckinQueue(Deliveries):
     def __init__(self, db: Any, chat: ChatMessages) -> None:
         super().__init__(db, chat)
@@ -102,21 +128,30 @@ class CheckinQueue(Deliveries):
 
     _due = Statement(
         # Several senders on PostgreSQL each take different rows; SQLite ignores the clause.
+        # Up to `front` (a busy minute going out early), but the safety path's only when due:
+        # those are claimed on time by `_due_safety`, never early and never late.
+        lambda d: _due_rows().where(
+            schedules.c.next_due_at <= bindparam("front", type_=schedules.c.next_due_at.type),
+            (schedules.c.next_due_at <= bindparam("now", type_=schedules.c.next_due_at.type))
+            | schedules.c.pool.is_(None)
+            | (schedules.c.pool != SAFETY),
+        )
+    )
+    _due_safety = Statement(
+        # Found by their own partial index, however many other slots are waiting before them.
+        lambda d: _due_rows().where(
+            schedules.c.pool == SAFETY,
+            schedules.c.next_due_at <= bindparam("now", type_=schedules.c.next_due_at.type),
+        )
+    )
+    _due_count = Statement(
         lambda d: (
-            select(
-                schedules.c.user_id,
-                schedules.c.chat_id,
-                *_plan(),
-                schedules.c.seen,
-                schedules.c.asked,
-                schedules.c.pool,
-                schedules.c.pool_rules,
-                _state_unless_pool_known(),
+            select(func.count().label("due"))
+            .select_from(schedules)
+            .where(
+                schedules.c.next_due_at >= bound(schedules.c.next_due_at, "start"),
+                schedules.c.next_due_at < bound(schedules.c.next_due_at, "end"),
             )
-            .where(schedules.c.next_due_at <= bindparam("now"))
-            .order_by(schedules.c.next_due_at)
-            .limit(bindparam("limit", type_=Integer))
-            .with_for_update(of=schedules, skip_locked=True)
         )
     )
     # A claim's delivery for one row, copied from her schedule row in SQL (her slot, chat and
@@ -169,8 +204,20 @@ class CheckinQueue(Deliveries):
         )
     )
 
-    async def claim_due(self, now: datetime, limit: int, decide: Callable[[Due], Claimed]) -> int:
+    async def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        decide: Callable[[Due], Claimed],
+        *,
+        front: datetime | None = None,
+        safety: bool = False,
+    ) -> int:
         """Claim up to `limit` due schedules: queue a check-in for each and move it on.
+
+        Due means due by `now`, or by `front` when a busy minute goes out early
+        (`spread`); the safety path's only by `now`. `safety`: only the safety
+        path's, so they go out on time whatever is waiting before them.
 
         One transaction: the queued delivery and the new `next_due_at` commit
         together, so a slot is queued exactly once whatever happens after.
@@ -182,7 +229,12 @@ class CheckinQueue(Deliveries):
         key it used back, with the row's new `next_due_at`.
         """
         async with self._db.transaction() as tx:
-            rows = await tx.all(self._due, now=now, limit=limit, rules=self._rules)
+            if safety:
+                rows = await tx.all(self._due_safety, now=now, limit=limit, rules=self._rules)
+            else:
+                rows = await tx.all(
+                    self._due, now=now, front=max(now, front or now), limit=limit, rules=self._rules
+                )
             if not rows:
                 return 0
             queued, moved = [], []
@@ -226,6 +278,24 @@ class CheckinQueue(Deliveries):
             await tx.many(self._advance, moved)
         self._rules = rules
         return len(rows)
+
+    async def load(self, first: datetime, minutes: int, before: timedelta) -> tuple[int, list[int]]:
+        """Slots due in `before` ahead of `first` (still waiting), and in each of the `minutes`
+        minutes from `first`: what `spread.plan` works from. One indexed count a minute."""
+        async with self._db.transaction() as tx:
+            overdue = await tx.one(self._due_count, start=first - before, end=first)
+            counts = []
+            for i in range(minutes):
+                start = first + timedelta(minutes=i)
+                found = await tx.one(self._due_count, start=start, end=start + timedelta(minutes=1))
+                counts.append(int(found["due"]) if found else 0)
+        return (int(overdue["due"]) if overdue else 0), counts
+
+    async def crowd(self, due: datetime, window: timedelta) -> int:
+        """Slots due within `window` of `due`, before or after: how full her window is."""
+        async with self._db.transaction() as tx:
+            found = await tx.one(self._due_count, start=due - window, end=due + window)
+        return int(found["due"]) if found else 0
 
     _history = Statement(
         lambda d: (

@@ -116,7 +116,9 @@ class Turns(Queries):
         )
     )
     _schedule = Statement(
-        lambda d: select(*(schedules.c[c] for c in PLAN_COLUMNS)).where(schedules.c.user_id == _uid)
+        lambda d: select(*(schedules.c[c] for c in PLAN_COLUMNS), schedules.c.late_seconds).where(
+            schedules.c.user_id == _uid
+        )
     )
     _checkin = Statement(
         lambda d: select(
@@ -339,6 +341,7 @@ class Turns(Queries):
             asked=None,
             pool=pool.key if pool else None,
             pool_rules=pool.rules if pool else None,
+            late_seconds=None,  # a new row; an existing one keeps how late hers have been
             created_at=now,
             updated_at=now,
         )

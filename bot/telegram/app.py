@@ -110,6 +110,7 @@ def build(
             poll_seconds=settings.checkin_poll_seconds,
             clock=service.clock,
             folds=service.db.folds,
+            paid=settings.allow_paid_broadcast,
         )
         sender.start()
         senders.append(sender)

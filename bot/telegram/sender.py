@@ -11,6 +11,14 @@ and `sent` right after, so after a crash:
   may well have arrived (at most once);
 - sent: done.
 
+A busy minute goes out over the window she was told about at set-up
+(`spread`): each round the sender counts the slots due in the next hour and a
+half, minute by minute, and claims early whatever must start now for every
+slot to go out within the window, in the order they are due. The safety
+path's are claimed on their own, when due, and sent first: never the late ones.
+With paid broadcasts on (`paid`), a send beyond Telegram's free 30 a second
+carries `allow_paid_broadcast`, and only such a send (each costs Stars).
+
 The next slot is counted from the moment of claiming, at least `MIN_GAP`
 ahead, so after downtime she gets one catch-up check-in, not one per missed
 slot, and never two within a few hours. Memory holds one batch at a time.
@@ -34,7 +42,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.content import Content
-from bot.core.checkins import answers, rotation, wording
+from bot.core.checkins import answers, rotation, spread, wording
 from bot.core.checkins.records import URGE, Claimed, Delivery, Due
 from bot.core.moments import urge
 from bot.core.replies import Reply
@@ -48,6 +56,8 @@ from bot.telegram.throttle import CLAIMED, Throttle, retry_seconds
 log = logging.getLogger(__name__)
 
 BATCH = 500
+PASS = 100
+"""Deliveries read at once (fewer at a low rate: see `drain`)."""
 MAX_ATTEMPTS = 5
 FOLD_BATCH = 100
 BACKOFF = timedelta(seconds=30)
@@ -56,6 +66,10 @@ MAX_PAUSE = 300.0
 """After failed rounds the loop waits one poll period, then twice that, ... up to 5 minutes."""
 ALIVE_EVERY = timedelta(minutes=1)
 """How often a DEBUG line says the sender is still running."""
+COUNT_EVERY = timedelta(minutes=1)
+"""How often the slots ahead are counted again for `spread.plan`."""
+SOONEST = 0.05
+"""The shortest wait between rounds when a minute is about to be due."""
 
 
 def _ended(task: asyncio.Task[None]) -> None:
@@ -79,6 +93,8 @@ class CheckinSender:
         rng: random.Random | None = None,
         pause: Callable[[float], Awaitable[Any]] | None = None,
         folds: Folds | None = None,
+        window: timedelta = spread.WINDOW,
+        paid: bool = False,
     ) -> None:
         self.content = content
         self.store = queue
@@ -94,6 +110,14 @@ class CheckinSender:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.sent = 0
+        self.window = window
+        """How far from her time a check-in may go (the set-up told her); 0: never early."""
+        self.paid = paid
+        """Paid broadcasts: beyond the free 30 a second, sends carry `allow_paid_broadcast`."""
+        self._counted: tuple[datetime, int, list[int]] | None = None
+        """The slots ahead as last counted: from which minute, those overdue, per minute."""
+        self._wake: datetime | None = None
+        """When the plan next has a minute due or starting early."""
 
     # ---- the loop ---------------------------------------------------------------------
 
@@ -146,6 +170,8 @@ class CheckinSender:
                 pause = min(self.poll_seconds * 2 ** (failures - 1), MAX_PAUSE)
             elif claimed < self.batch:
                 pause = self.poll_seconds
+                if self._wake is not None:  # a minute due before the poll: wake for it
+                    pause = min(pause, max(SOONEST, (self._wake - now).total_seconds()))
             else:
                 continue  # a full batch: there may be more due right now
             await self._pause(pause)
@@ -205,23 +231,54 @@ class CheckinSender:
 
     # ---- claiming ---------------------------------------------------------------------
 
-    async def claim(self) -> int:
-        now = self.clock()
-
+    def _decide(self, now: datetime) -> Callable[[Due], Claimed]:
         def decide(due: Due) -> Claimed:
             return rotation.decide(self.content, due, now, self.rng)
 
-        return await self.store.claim_due(now, self.batch, decide)
+        return decide
+
+    async def claim_safety(self) -> int:
+        """Claim the safety path's due slots, on time, whatever else is waiting before them."""
+        now = self.clock()
+        return await self.store.claim_due(now, self.batch, self._decide(now), safety=True)
+
+    async def claim(self) -> int:
+        """Claim the safety path's due slots, then what is due or must start early."""
+        first = await self.claim_safety()
+        now = self.clock()
+        front = await self.front(now)
+        self._wake = front.wake
+        return first + await self.store.claim_due(
+            now, self.batch, self._decide(now), front=front.until
+        )
+
+    async def front(self, now: datetime) -> spread.Front:
+        """Up to which slot to claim now (`spread.plan`), from the slots ahead, counted
+        again once a minute (one indexed count a minute of them)."""
+        minute = now.replace(second=0, microsecond=0)
+        counted = self._counted
+        if counted is None or not counted[0] <= now < counted[0] + COUNT_EVERY:
+            ahead = int(spread.AHEAD / spread.MINUTE)
+            overdue, counts = await self.store.load(minute, ahead, spread.AHEAD)
+            counted = self._counted = (minute, overdue, counts)
+        return spread.plan(
+            now, counted[0], counted[2], counted[1], self.throttle.per_second, self.window
+        )
 
     # ---- sending ----------------------------------------------------------------------
 
     async def drain(self) -> int:
         """Send every queued check-in that is ready; returns how many went out."""
         done = 0
+        # A pass is about two seconds of sending: between passes, the safety path's slots
+        # that fell due are claimed, and go to the front of the next pass.
+        per_pass = min(PASS, max(5, int(self.throttle.per_second * 2)))
         while not self._stop.is_set():
             if late := await self.store.expire(self.clock()):
                 log.info("%d check-backs more than an hour late were dropped", late)
-            ready = await self.store.waiting(self.clock(), 100)
+            if done:
+                await self.claim_safety()
+            ready = await self.store.waiting(self.clock(), per_pass)
             if not ready:
                 break
             # A delivery to a chat that was written to less than a second ago waits for a
@@ -259,7 +316,11 @@ class CheckinSender:
             return 0  # she paused or stopped since it was claimed
         await self.throttle.acquire(delivery.chat_id, urgent=False)
         reply, quietly = self.message_for(delivery)
-        extra = {"rate_limit_args": CLAIMED} if getattr(self.bot, "rate_limiter", None) else {}
+        extra: dict[str, Any] = {}
+        if getattr(self.bot, "rate_limiter", None):
+            extra["rate_limit_args"] = CLAIMED
+        if self.paid and self.throttle.beyond_free():
+            extra["allow_paid_broadcast"] = True
         try:
             message = await self.bot.send_message(
                 delivery.chat_id,

@@ -190,6 +190,11 @@ class Throttle:
         if self.closing:
             raise RetryAfter(timedelta(seconds=wait))
 
+    def beyond_free(self) -> bool:
+        """Whether the send that just took its slot is beyond Telegram's free 30 in the last
+        second: with paid broadcasts on, only such a send carries the flag (and its fee)."""
+        return len(self._sent) > PER_SECOND
+
     def chat_busy(self, chat_id: int) -> bool:
         """Whether `chat_id` was sent something within the last second, or is held."""
         last = self._last_in(chat_id)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from bot.content import Content
 from bot.core import asks, schedule
-from bot.core.checkins import setup, wording
+from bot.core.checkins import nearby, setup, wording
 from bot.core.checkins.records import ScheduleWrite, Snapshot
 from bot.core.checkins.wording import (
     DISCREET_SET,
     KEEP_PLAN,
+    MOVE,
     OPEN,
     PAUSE,
     PAUSE_FOR,
@@ -42,7 +43,9 @@ def _status(content: Content, snap: Snapshot) -> Reply:
     buttons = [Button(c.change_label, Action(SETUP))]
     if snap.next_due_at is not None and snap.paused_until is None:
         due = wording.when(content, snap.next_due_at, zone)
-        text = c.status.format(plan=plan, zone=zone, when=due)
+        text = wording.joined(
+            c.status.format(plan=plan, zone=zone, when=due), wording.lately(content, snap)
+        )
         buttons.append(Button(c.pause_label, Action(PAUSE)))
     elif snap.next_due_at is not None:
         due = wording.when(content, snap.next_due_at, zone)
@@ -99,6 +102,12 @@ def button(content: Content, state: State, action: Action, ctx: Context) -> Outc
         return _stop(content, state, snap)
     if action.name == PAUSE:
         return _show(content, state, wording.pause_question(content))
+    if action.name == MOVE:
+        taken = nearby.moved(content, snap, action.arg, ctx.now)
+        if taken is None:
+            return None
+        reply, write = taken
+        return _show(content, state, settle=reply.text, write=write)  # the offer, answered
     if action.name == DISCREET_SET and action.arg in ("on", "off"):
         cover = (snap.cover or c.covers[0].id) if action.arg == "on" else None
         write = ScheduleWrite(

@@ -16,6 +16,8 @@ from bot.core.schedule import Plan
 
 CHECKIN, URGE = "checkin", "urge"
 """The kinds of delivery the sender sends: a check-in, or the one check-back after /urge."""
+SAFETY = "safety"
+"""Her pool's key on the safety path (`rotation.pool_key`): her check-ins go out first."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Snapshot:
     paused_until: datetime | None
     active: bool
     cover: str | None = None
+    late_seconds: int | None = None
+    """How far from her time her check-ins have lately gone out (None: none sent yet)."""
 
     @property
     def running(self) -> bool:
@@ -144,3 +148,5 @@ class Delivery:
     attempts: int
     kind: str = CHECKIN
     cover: str | None = None
+    due_at: datetime | None = None
+    """Her slot, so the sender can say how far from it the check-in went out."""

@@ -82,7 +82,7 @@ def _finish(
         anchor = schedule.local(schedule.next_due(daily, ctx.now), zone).date()
     plan = Plan(setup.cadence, setup.hour, setup.minute, zone, weekday=weekday, anchor=anchor)
     due = schedule.next_due(plan, ctx.now)
-    text = content.checkins.confirmed.format(when=wording.when(content, due, zone), zone=zone)
+    text = wording.confirmed(content, due, zone)
     done = state.settled()
     return Outcome(
         done,

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from bot.content import Content
 from bot.core import schedule
-from bot.core.checkins.records import URGE, Delivery
+from bot.core.checkins import spread
+from bot.core.checkins.records import URGE, Delivery, Snapshot
 from bot.core.inputs import Action
 from bot.core.replies import Button, Reply, answered, rows
 from bot.core.schedule import Plan
@@ -31,7 +32,9 @@ DISCREET, COVER, DISCREET_SET = "ci_discreet", "ci_cover", "ci_discreet_set"
 """Set-up: discreet or not (`arg` yes/no), its neutral line (`arg` cover id); /checkins' toggle."""
 SETUP_ACTIONS = frozenset({SETUP, DECLINE, CADENCE, WEEKDAY, TIME, ZONE, CLOCK, DISCREET, COVER})
 PAUSE, PAUSE_FOR, STOP, KEEP_PLAN = "ci_pause", "ci_pause_for", "ci_stop", "ci_keep"
-MANAGE_ACTIONS = frozenset({PAUSE, PAUSE_FOR, STOP, KEEP_PLAN, DISCREET_SET})
+MOVE = "ci_move"
+"""Her time was crowded and she took the quieter one offered (`arg` HH:MM)."""
+MANAGE_ACTIONS = frozenset({PAUSE, PAUSE_FOR, STOP, KEEP_PLAN, DISCREET_SET, MOVE})
 MOOD, DID, NOTE, OPEN_CHECKIN, FOLD_CHECKIN = "mood", "did", "note", "ci_open", "ci_fold"
 """A check-in's buttons: how she is, her yes or no to its question, a note, open a discreet
 one, and fold an opened one back behind its neutral line ("Hide")."""
@@ -44,6 +47,31 @@ def when(content: Content, instant: datetime, zone: str) -> str:
     """`Tuesday 19:30` in her zone."""
     at = schedule.local(instant, zone)
     return f"{content.checkins.weekdays[at.weekday()]} {at:%H:%M}"
+
+
+def joined(*sentences: str | None) -> str:
+    """Sentences of one message, the empty ones left out."""
+    return " ".join(s for s in sentences if s)
+
+
+def confirmed(content: Content, due: datetime, zone: str) -> str:
+    """`All set. Next check-in: around Tuesday 21:00 (Europe/Berlin).` and how far around: the
+    window the sender keeps (`spread`) is told at set-up, not discovered."""
+    c = content.checkins
+    minutes = int(spread.WINDOW.total_seconds() // 60)
+    return joined(
+        c.confirmed.format(when=when(content, due, zone), zone=zone),
+        c.around.format(minutes=minutes),
+    )
+
+
+def lately(content: Content, snap: Snapshot) -> str | None:
+    """How far from her time her check-ins have lately gone out (None: none has yet)."""
+    if snap.late_seconds is None:
+        return None
+    minutes = round(snap.late_seconds / 60)
+    c = content.checkins
+    return c.lately.format(minutes=minutes) if minutes >= 2 else c.lately_on_time
 
 
 def describe(content: Content, plan: Plan) -> str:
