@@ -29,8 +29,8 @@ from tests.e2e.conftest import BotProcess, bot_environment, errors_in
 from tests.emulator import BotAPI
 
 CONTENT = load_content()
-EXAMPLES = 120 if SERVER else 350
-"""Fewer on PostgreSQL: the SQLite run has already sent the 350 batches through every handler;
+EXAMPLES = 100 if SERVER else 250
+"""Fewer on PostgreSQL: the SQLite run has already sent its 250 batches through every handler;
 again on the server, the batches check what only a database can get wrong (no row lost or
 doubled, every step committed), and CI's 15 minutes are shared with everything else."""
 STATS = {"updates": 0, "batches": 0}
