@@ -8,13 +8,10 @@ through the offline request, so what she sees is what Telegram would show.
 from __future__ import annotations
 
 import asyncio
-import random
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy.engine import URL
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 
 from bot.config import Settings
 from bot.content import Content
@@ -24,50 +21,14 @@ from bot.db.database import open_database
 from bot.service import Service
 from bot.telegram.app import build
 from bot.telegram.sender import CheckinSender
-from bot.telegram.throttle import Throttle
+from tests.clocked_bot import app as _app  # noqa: F401 (fixtures: see tests/clocked_bot.py)
+from tests.clocked_bot import clock as _clock  # noqa: F401
+from tests.clocked_bot import her as _her  # noqa: F401
+from tests.clocked_bot import sender as _sender  # noqa: F401
+from tests.clocked_bot import talk as _talk  # noqa: F401
 from tests.dbcheck import plant
 from tests.offline import Chat, OfflineRequest
 from tests.test_sender import Clock, rows
-
-NOW = datetime(2026, 11, 24, 15, 42, 10, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-def talk(db_url: URL, content: Content, clock: Clock) -> Service:
-    """The service on the moving clock."""
-    return Service(content, open_database(db_url), clock=clock)
-
-
-@pytest.fixture
-async def app(db_url: URL, talk: Service) -> AsyncIterator[Application]:
-    settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
-    builder = ApplicationBuilder().request(OfflineRequest()).get_updates_request(OfflineRequest())
-    application = build(settings, talk, builder, checkins=False)
-    await application.initialize()
-    yield application
-    await application.shutdown()
-    assert application.post_shutdown is not None
-    await application.post_shutdown(application)
-
-
-@pytest.fixture
-def her(app: Application) -> Chat:
-    request = app.bot.request
-    assert isinstance(request, OfflineRequest)
-    return Chat(app, request)
-
-
-@pytest.fixture
-def sender(app: Application, talk: Service, clock: Clock) -> CheckinSender:
-    """A sender on the app's own bot and database, driven by `tick` instead of its loop."""
-    return CheckinSender(
-        talk.content, talk.db.queue, app.bot, Throttle(), clock=clock, rng=random.Random(3)
-    )
 
 
 async def set_up_daily(her: Chat, content: Content, at: str, *, typed: bool = True) -> None:

@@ -8,71 +8,25 @@ chat sees a command menu and a description that say nothing about him or the mar
 
 from __future__ import annotations
 
-import random
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy.engine import URL
-from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
 from bot.content import Content
 from bot.core.checkins.answers import FOLD_AFTER
-from bot.service import Service
-from bot.telegram.app import build
 from bot.telegram.sender import CheckinSender
-from bot.telegram.throttle import Throttle
-from tests.offline import Chat, OfflineRequest, start_app
+from tests.clocked_bot import app as _app  # noqa: F401 (fixtures: see tests/clocked_bot.py)
+from tests.clocked_bot import clock as _clock  # noqa: F401
+from tests.clocked_bot import her as _her  # noqa: F401
+from tests.clocked_bot import sender as _sender  # noqa: F401
+from tests.clocked_bot import talk as _talk  # noqa: F401
+from tests.offline import Chat, start_app
 from tests.test_sender import Clock
-from tests.test_telegram_checkins import NOW, set_up_daily
+from tests.test_telegram_checkins import set_up_daily
 
 ABOUT_HIM = re.compile(r"\b(him|his|he|husband|marriage|married|leav\w*|text him)\b", re.I)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-def talk(db_url: URL, content: Content, clock: Clock) -> Service:
-    from bot.db.database import open_database
-
-    return Service(content, open_database(db_url), clock=clock)
-
-
-@pytest.fixture
-async def app(db_url: URL, talk: Service) -> AsyncIterator[Application]:
-    settings = Settings(database_url=db_url, telegram_bot_token="123456:TEST-token")
-    builder = ApplicationBuilder().request(OfflineRequest()).get_updates_request(OfflineRequest())
-    application = build(settings, talk, builder, checkins=False)
-    await application.initialize()
-    yield application
-    await application.shutdown()
-    assert application.post_shutdown is not None
-    await application.post_shutdown(application)
-
-
-@pytest.fixture
-def her(app: Application) -> Chat:
-    request = app.bot.request
-    assert isinstance(request, OfflineRequest)
-    return Chat(app, request)
-
-
-@pytest.fixture
-def sender(app: Application, talk: Service, clock: Clock) -> CheckinSender:
-    return CheckinSender(
-        talk.content,
-        talk.db.queue,
-        app.bot,
-        Throttle(),
-        clock=clock,
-        rng=random.Random(3),
-        folds=talk.db.folds,
-    )
 
 
 def sent_silently(her: Chat) -> list[bool]:
