@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.console import Screen, parse, render, run_console
+from bot.console import run_console
+from bot.console.screen import Screen, parse, render
 from bot.content import Content
 from bot.core import plan
 from bot.core.asks import question

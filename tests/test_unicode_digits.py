@@ -13,7 +13,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.console import parse
+from bot.console.screen import parse
 from bot.content import Content
 from bot.core.checkins.answers import referenced
 from bot.core.inputs import Action

@@ -13,15 +13,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from bot.content import Content
-from bot.core import schedule
+from bot.core.overlays import (
+    RISKS,
+    Asked,
+    Confirm,
+    DangerCheck,
+    Drafting,
+    Noting,
+    Overlay,
+    Setup,
+    Updating,
+    WayBack,
+    ids,
+)
+from bot.core.overlays import overlay as stored_overlay
 
 UNSAFE_REASONS = ("no", "unsure", "alarm", "danger")
 """Why she is on the safety path, least to most serious."""
-RISKS = ("own", "him")
-"""The two risks the crisis screen tells apart: her own life, and danger from him."""
 KEEP_DECLINED = 20
 """Fingerprints of words she said "No, I'm okay" to, so the same words are not asked about again."""
 KEEP_PREVIOUS = 5
@@ -62,192 +73,6 @@ class Mode(StrEnum):
     """/draft: her next message is the one she means to send him, to read over (never kept)."""
     ASKED = "asked"
     """The crisis screen was unsure, so it asked her directly (her own life, or him)."""
-
-
-@dataclass(frozen=True)
-class Setup:
-    """Where she is in setting check-ins up."""
-
-    stage: str
-    cadence: str | None = None
-    weekday: int | None = None
-    hour: int | None = None
-    minute: int | None = None
-    zone: str | None = None
-    """Kept while she answers whether check-ins are discreet and picks their neutral line."""
-
-    STAGES = ("cadence", "weekday", "time", "zone", "clock", "discreet", "cover")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": "setup",
-            "stage": self.stage,
-            "cadence": self.cadence,
-            "weekday": self.weekday,
-            "hour": self.hour,
-            "minute": self.minute,
-            "zone": self.zone,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Setup | None:
-        """A stored set-up, or None when it is missing or does not hang together."""
-        if not isinstance(data, Mapping) or data.get("stage") not in cls.STAGES:
-            return None
-
-        def number(key: str, top: int) -> int | None:
-            value = data.get(key)
-            ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < top
-            return value if ok else None
-
-        cadence, zone = data.get("cadence"), data.get("zone")
-        found = cls(
-            stage=data["stage"],
-            cadence=cadence if cadence in schedule.CADENCES else None,
-            weekday=number("weekday", 7),
-            hour=number("hour", 24),
-            minute=number("minute", 60),
-            zone=zone if isinstance(zone, str) and schedule.parse_zone(zone) == zone else None,
-        )
-        needs_cadence = found.stage != "cadence" and found.cadence is None
-        needs_time = found.stage in ("zone", "clock", "discreet", "cover") and found.hour is None
-        needs_zone = found.stage in ("discreet", "cover") and found.zone is None
-        return None if needs_cadence or needs_time or needs_zone else found
-
-
-@dataclass(frozen=True)
-class Noting:
-    """Her next message is the note for check-in `checkin_id`."""
-
-    checkin_id: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": "noting", "checkin_id": self.checkin_id}
-
-
-@dataclass(frozen=True)
-class Confirm:
-    """A yes/no question about what she just asked for; `back` is what it sat on."""
-
-    what: Literal["restart", "forget"]
-    back: Setup | Noting | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.what, "back": self.back.to_dict() if self.back else None}
-
-
-@dataclass(frozen=True)
-class DangerCheck:
-    """The danger check: offered (`index` -1), or at question `index`; `named`: the signs she
-    answered "yes" to in this check so far (each is also kept on her state at once)."""
-
-    index: int = -1
-    named: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": "danger", "index": self.index, "named": list(self.named)}
-
-
-@dataclass(frozen=True)
-class WayBack:
-    """She said things are different now: the safety question is asked again."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": "way_back"}
-
-
-@dataclass(frozen=True)
-class Updating:
-    """/update: `step` None asks which answer changed; then that question, `selected` its ticks."""
-
-    step: str | None = None
-    selected: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": "updating", "step": self.step, "selected": list(self.selected)}
-
-
-@dataclass(frozen=True)
-class Drafting:
-    """/draft asked for the message she means to send him; it is read and never kept."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": "drafting"}
-
-
-@dataclass(frozen=True)
-class Asked:
-    """The crisis screen was unsure about her words and asked her directly, one risk at a time.
-
-    `risks`: the risks still to ask about, the one asked now first. `words`: a fingerprint
-    of her message (never the words), kept if she says "No, I'm okay" so the same words are
-    not asked about again. `draft`: the words were a draft to him (never kept). `back`: what
-    she was in the middle of, which "No, I'm okay" gives back to her.
-    """
-
-    risks: tuple[str, ...]
-    words: str
-    draft: bool = False
-    back: Setup | Updating | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": "asked",
-            "risks": list(self.risks),
-            "words": self.words,
-            "draft": self.draft,
-            "back": self.back.to_dict() if self.back else None,
-        }
-
-
-Overlay = Setup | Noting | Confirm | DangerCheck | WayBack | Updating | Drafting | Asked
-
-
-def _overlay(data: Any, depth: int = 0) -> Overlay | None:
-    if not isinstance(data, Mapping) or depth > 1:
-        return None
-    kind = data.get("kind")
-    if kind == "setup":
-        return Setup.from_dict(data)
-    if kind == "noting":
-        checkin = data.get("checkin_id")
-        ok = isinstance(checkin, int) and not isinstance(checkin, bool)
-        return Noting(checkin) if ok else None
-    if kind in ("restart", "forget"):
-        back = _overlay(data.get("back"), depth + 1)
-        return Confirm(kind, back if isinstance(back, Setup | Noting) else None)
-    if kind == "danger":
-        index = data.get("index")
-        ok = isinstance(index, int) and not isinstance(index, bool) and index >= -1
-        return DangerCheck(index, _ids(data.get("named"))) if ok else None
-    if kind == "way_back":
-        return WayBack()
-    if kind == "drafting":
-        return Drafting()
-    if kind == "asked":
-        risks = tuple(r for r in _ids(data.get("risks")) if r in RISKS)
-        words = data.get("words")
-        back = _overlay(data.get("back"), depth + 1)
-        if not risks or not isinstance(words, str):
-            return None
-        return Asked(
-            risks,
-            words,
-            data.get("draft") is True,
-            back if isinstance(back, Setup | Updating) else None,
-        )
-    if kind == "updating":
-        step = data.get("step")
-        return Updating(step if isinstance(step, str) else None, _ids(data.get("selected")))
-    return None
-
-
-def _ids(raw: Any) -> tuple[str, ...]:
-    """A stored list of ids, or nothing if what is stored is not one."""
-    if not isinstance(raw, list):
-        return ()
-    # A list, not a generator: twice as fast, and every update and claimed row reads a state.
-    return tuple([item for item in raw if isinstance(item, str)])
 
 
 @dataclass(frozen=True)
@@ -371,9 +196,9 @@ class State:
         def answers(raw: Any) -> dict[str, tuple[str, ...]]:
             if not isinstance(raw, Mapping):
                 return {}
-            return {k: _ids(v) for k, v in raw.items() if isinstance(k, str) and content.step(k)}
+            return {k: ids(v) for k, v in raw.items() if isinstance(k, str) and content.step(k)}
 
-        overlay = _overlay(data.get("overlay")) if data.get("v") == 2 else _v1_overlay(data)
+        overlay = stored_overlay(data.get("overlay")) if data.get("v") == 2 else _v1_overlay(data)
         step = data.get("step")
         current = content.step(step) if isinstance(step, str) else None
         country = data.get("country")
@@ -392,10 +217,10 @@ class State:
             ),
             "drafts": drafts if isinstance(drafts, int) and not isinstance(drafts, bool) else 0,
             "signs": tuple(
-                s for s in _ids(data.get("signs")) if content.safety_plan.danger_check.question(s)
+                s for s in ids(data.get("signs")) if content.safety_plan.danger_check.question(s)
             ),
-            "risks": tuple(r for r in RISKS if r in _ids(data.get("risks"))),
-            "declined": _ids(data.get("declined"))[-KEEP_DECLINED:],
+            "risks": tuple(r for r in RISKS if r in ids(data.get("risks"))),
+            "declined": ids(data.get("declined"))[-KEEP_DECLINED:],
         }
         if current is None:
             # A restart confirmation has nothing to restart without a place in the questions.
@@ -407,7 +232,7 @@ class State:
             overlay=overlay,
             step=current.id,
             answers=answers(data.get("answers")),
-            selected=tuple(a for a in _ids(data.get("selected")) if current.answer(a)),
+            selected=tuple(a for a in ids(data.get("selected")) if current.answer(a)),
             held=data.get("held", data.get("paused")) is True,
         )
 
